@@ -1,0 +1,37 @@
+/*
+ * run.h — the run loop: walk inputs, analyse documents on a worker pool,
+ * write them through one writer thread.
+ *
+ * Reads: paths (files, folders, JSONL files). A reader (the calling
+ * thread) walks them and queues jobs; N worker threads each own an
+ * analyzer (stemmer, tagger) and a read-only store handle to skip
+ * documents that are already current; one writer thread owns the
+ * read-write store and writes analyses in batched transactions. Queues are
+ * bounded, so memory stays bounded however large the corpus is.
+ *
+ * Bad documents are recorded (message on stderr naming the file and
+ * position, error row in the database) and the batch goes on.
+ */
+#ifndef CLAIMCHECK_RUN_H
+#define CLAIMCHECK_RUN_H
+
+#include "read.h"
+#include "ruleset.h"
+#include "store.h"
+
+typedef struct run_options {
+	const char *db_path;
+	unsigned jobs;          /* worker threads; 0 = number of cores */
+	size_t max_bytes;       /* per-document size limit */
+	doc_format force_format; /* FMT_AUTO unless --format */
+	int quiet;              /* no per-document messages */
+	int force;              /* re-analyse even current documents */
+	const char *args;       /* the command line, recorded in the run row */
+} run_options;
+
+/* Process paths into the database. Fills totals; returns EXIT_OK,
+ * EXIT_PARTIAL (some documents failed) or EXIT_USAGE/3 on fatal errors. */
+int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths,
+	       const run_options *opt, run_totals *totals, int64_t *run_id);
+
+#endif

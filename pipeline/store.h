@@ -1,0 +1,62 @@
+/*
+ * store.h — stage 7: analyses -> SQLite.
+ *
+ * The schema (documented in README.md, created and migrated here) holds
+ * runs, documents (with normalized text, hashes, scores, and any error),
+ * sentences, tags, sources, and verdicts. Verdicts are keyed by the
+ * document text hash + span + rule id, so they survive re-runs, rule
+ * changes and merges. Report views come from reports/views.sql.
+ *
+ * One writer: the run loop's writer thread owns the read-write store and
+ * writes analyses in large transactions with prepared statements. Worker
+ * threads may open their own read-only store to ask whether a document is
+ * already current (WAL mode allows this while the writer writes).
+ *
+ * Ownership: store_open returns a caller-owned handle (store_close).
+ */
+#ifndef CLAIMCHECK_STORE_H
+#define CLAIMCHECK_STORE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include "analyze.h"
+#include "ruleset.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+typedef struct store store;
+
+enum store_mode { STORE_READ = 0, STORE_WRITE = 1 };
+
+/* Open (and for STORE_WRITE create and migrate) the database at path.
+ * Returns NULL with err set on failure. */
+store *store_open(const char *path, enum store_mode mode, cc_error *err);
+void store_close(store *s); /* commits an open transaction; NULL is fine */
+sqlite3 *store_db(store *s);
+
+typedef struct run_totals {
+	uint64_t documents, skipped, failed, sentences, flagged, tags, bytes;
+	uint64_t by_category[CAT__COUNT];
+} run_totals;
+
+/* Start a run row; returns its id. */
+int64_t store_run_begin(store *s, const char *tool_version, const ruleset *rs, const char *args);
+/* Finish the run row with its totals (and commit). */
+void store_run_end(store *s, int64_t run, const run_totals *t);
+
+/* 1 if a document with this key exists with this raw hash and was analysed
+ * with this ruleset hash and without error; 0 otherwise. */
+int store_is_current(store *s, const char *key, const char *raw_hash, const char *ruleset_hash);
+
+/* Replace the rows of a->doc.key with this analysis (document row,
+ * sentences, tags, sources; or the document row with its error). Runs
+ * inside the store's current batch transaction, which is committed every
+ * `batch` documents (store_set_batch) and at store_flush/close. Returns 0
+ * or -1 with err set (disk full, read-only database...). */
+int store_write(store *s, int64_t run, const analysis *a, const ruleset *rs, cc_error *err);
+/* Mark a skipped (current) document as seen by this run. */
+int store_touch(store *s, int64_t run, const char *key, cc_error *err);
+void store_set_batch(store *s, unsigned docs);
+int store_flush(store *s, cc_error *err);
+
+#endif
