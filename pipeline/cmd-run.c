@@ -1,2 +1,133 @@
-/* stub: being written */
+/*
+ * cmd-run.c — `claimcheck run PATH...`: process a corpus into the database
+ * and print a one-screen summary.
+ */
 #include "config.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "run.h"
+
+static void run_help(void)
+{
+	printf("Usage: claimcheck run [OPTIONS] PATH...\n\n"
+	       "Analyse files, folders (recursively) and JSONL files into a SQLite database.\n"
+	       "Documents already in the database with the same bytes and the same rule set are\n"
+	       "skipped; bad documents are reported, recorded with their error, and the run goes on.\n\n"
+	       "Options:\n"
+	       "  -o, --output DB       database to write (default: claims.db)\n"
+	       "  -r, --rules PATH      rule file or folder (repeatable; default: %s)\n"
+	       "  -j, --jobs N          worker threads (default: the number of cores)\n"
+	       "      --max-bytes N     refuse documents larger than N bytes (default: %u)\n"
+	       "      --format F        treat every input as F: txt, md, html or jsonl\n"
+	       "      --force           re-analyse documents even when they are current\n"
+	       "  -q, --quiet           no per-document messages and no summary\n"
+	       "  -h, --help            show this help\n\n"
+	       "Exit status: 0 all documents analysed, 1 some failed, 2 usage or rule errors,\n"
+	       "3 database errors.\n",
+	       cli_default_rules(), READ_DEFAULT_MAX_BYTES);
+}
+
+static char *join_args(int argc, char **argv)
+{
+	strbuf b = {0};
+	strbuf_puts(&b, "claimcheck");
+	for (int i = 0; i < argc; i++) {
+		strbuf_putc(&b, ' ');
+		strbuf_puts(&b, argv[i]);
+	}
+	return strbuf_steal(&b);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"output", required_argument, NULL, 'o'}, {"rules", required_argument, NULL, 'r'},
+		{"jobs", required_argument, NULL, 'j'},   {"max-bytes", required_argument, NULL, 'M'},
+		{"format", required_argument, NULL, 'F'}, {"force", no_argument, NULL, 'f'},
+		{"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	run_options opt = {.db_path = "claims.db", .max_bytes = READ_DEFAULT_MAX_BYTES};
+	VEC(const char *) rules = {0};
+	int c;
+	optind = 1;
+	opterr = 0;
+	char *args = join_args(argc, argv);
+	int status = EXIT_USAGE;
+	while ((c = getopt_long(argc, argv, ":o:r:j:qh", longopts, NULL)) != -1) {
+		long v;
+		switch (c) {
+		case 'o': opt.db_path = optarg; break;
+		case 'r': VEC_PUSH(&rules, optarg); break;
+		case 'j':
+			v = cli_parse_long(optarg);
+			if (v < 1 || v > 256) {
+				cli_usage_error("run", "--jobs wants a number from 1 to 256, not '%s'", optarg);
+				goto out;
+			}
+			opt.jobs = (unsigned)v;
+			break;
+		case 'M':
+			v = cli_parse_long(optarg);
+			if (v < 1 || (unsigned long)v > 0xffffffffUL - 1) {
+				cli_usage_error("run", "--max-bytes wants a positive number below 4 GiB, not '%s'", optarg);
+				goto out;
+			}
+			opt.max_bytes = (size_t)v;
+			break;
+		case 'F':
+			opt.force_format = format_from_name(optarg);
+			if (opt.force_format == FMT_AUTO) {
+				cli_usage_error("run", "unknown format '%s' (txt, md, html, jsonl)", optarg);
+				goto out;
+			}
+			break;
+		case 'f': opt.force = 1; break;
+		case 'q': opt.quiet = 1; break;
+		case 'h':
+			run_help();
+			status = cli_close_stdout();
+			goto out;
+		case ':': cli_usage_error("run", "option '%s' needs a value", argv[optind - 1]); goto out;
+		default: cli_usage_error("run", "unknown option '%s'", argv[optind - 1]); goto out;
+		}
+	}
+	if (optind >= argc) {
+		cli_usage_error("run", "no input: give files or folders to analyse");
+		goto out;
+	}
+	ruleset *rs = cli_load_rules(rules.v, rules.n);
+	if (!rs) goto out;
+	opt.args = args;
+	run_totals t;
+	int64_t run_id = 0;
+	double t0 = now_seconds();
+	status = run_corpus(rs, (const char *const *)argv + optind, (size_t)(argc - optind), &opt, &t,
+			    &run_id);
+	double el = now_seconds() - t0;
+	if (status <= EXIT_PARTIAL && !opt.quiet) {
+		printf("claimcheck: run %lld written to %s\n", (long long)run_id, opt.db_path);
+		printf("  documents  %llu analysed, %llu unchanged, %llu failed\n",
+		       (unsigned long long)t.documents, (unsigned long long)t.skipped,
+		       (unsigned long long)t.failed);
+		printf("  sentences  %llu, %llu flagged\n", (unsigned long long)t.sentences,
+		       (unsigned long long)t.flagged);
+		printf("  tags      ");
+		for (int k = 0; k < CAT__COUNT; k++)
+			printf(" %s %llu", category_name((category)k), (unsigned long long)t.by_category[k]);
+		printf("\n  time       %.2f s, %.1f MB/s\n", el, el > 0 ? t.bytes / 1e6 / el : 0.0);
+		if (t.failed)
+			printf("  errors     %llu document%s failed (see above; SELECT key, error FROM documents WHERE error IS NOT NULL)\n",
+			       (unsigned long long)t.failed, t.failed == 1 ? "" : "s");
+		int w = cli_close_stdout();
+		if (w != EXIT_OK) status = w;
+	}
+	ruleset_free(rs);
+out:
+	free(args);
+	VEC_FREE(&rules);
+	return status;
+}

@@ -18,6 +18,7 @@
 
 struct tag;
 struct tokens;
+struct ruleset;
 
 typedef struct score_weights {
 	double number;          /* a number other than a year */
@@ -48,9 +49,12 @@ typedef struct sentence_scores {
 	int flagged;          /* uncertain, or check-worthy at or above the threshold */
 } sentence_scores;
 
-/* is_heading: the sentence is a title or heading block. */
-void score_sentence(const score_weights *w, const char *text, const struct tokens *toks,
-		    const struct tag *tags, size_t ntags, int is_heading, sentence_scores *out);
+/* Score one sentence. text is the document text the tokens and tags point
+ * into; rs gives each tag's rule weight; is_heading: the sentence is a
+ * title or heading block. Suppressed tags are ignored. */
+void score_sentence(const score_weights *w, const struct ruleset *rs, const char *text,
+		    const struct tokens *toks, const struct tag *tags, size_t ntags, int is_heading,
+		    sentence_scores *out);
 
 typedef struct doc_scores {
 	uint32_t sentences, flagged, hedged, speculative, weasel, sourced;

@@ -1,0 +1,127 @@
+/* check_util.c — buffers, vectors, diagnostics, SHA-256 test vectors. */
+#include "config.h"
+
+#include <string.h>
+
+#include "testutil.h"
+#include "util.h"
+
+static const struct {
+	const char *in;
+	const char *hex;
+} sha_cases[] = {
+	{"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+	{"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+	{"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	 "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+};
+
+START_TEST(test_sha256_vectors)
+{
+	char out[65];
+	sha256_hex(sha_cases[_i].in, strlen(sha_cases[_i].in), out);
+	ck_assert_str_eq(out, sha_cases[_i].hex);
+}
+END_TEST
+
+START_TEST(test_sha256_incremental)
+{
+	/* one million 'a' fed in odd-sized pieces */
+	static char chunk[997];
+	memset(chunk, 'a', sizeof chunk);
+	sha256_ctx c;
+	sha256_init(&c);
+	size_t left = 1000000;
+	while (left) {
+		size_t n = left < sizeof chunk ? left : sizeof chunk;
+		sha256_update(&c, chunk, n);
+		left -= n;
+	}
+	char out[65];
+	sha256_final_hex(&c, out);
+	ck_assert_str_eq(out, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+END_TEST
+
+START_TEST(test_strbuf)
+{
+	strbuf b = {0};
+	strbuf_puts(&b, "hello");
+	strbuf_putc(&b, ' ');
+	strbuf_printf(&b, "%d-%s", 42, "x");
+	ck_assert_str_eq(b.data, "hello 42-x");
+	ck_assert_uint_eq(b.len, 10);
+	strbuf_reset(&b);
+	ck_assert_uint_eq(b.len, 0);
+	ck_assert_str_eq(b.data, "");
+	for (int i = 0; i < 10000; i++) strbuf_putc(&b, 'z');
+	ck_assert_uint_eq(b.len, 10000);
+	char *s = strbuf_steal(&b);
+	ck_assert_ptr_null(b.data);
+	ck_assert_uint_eq(strlen(s), 10000);
+	free(s);
+	char *f = xasprintf("%s:%d", "a", 7);
+	ck_assert_str_eq(f, "a:7");
+	free(f);
+}
+END_TEST
+
+START_TEST(test_vec)
+{
+	VEC(int) v = {0};
+	for (int i = 0; i < 1000; i++) VEC_PUSH(&v, i * 2);
+	ck_assert_uint_eq(v.n, 1000);
+	ck_assert_int_eq(v.v[999], 1998);
+	VEC_FREE(&v);
+	ck_assert_uint_eq(v.n, 0);
+}
+END_TEST
+
+START_TEST(test_diags)
+{
+	diags d = {0};
+	diags_add(&d, DIAG_ERROR, "a.rules", 3, 7, "bad %s", "weight");
+	diags_add(&d, DIAG_WARNING, "b.rules", 1, 0, "odd");
+	diags_add(&d, DIAG_ERROR, NULL, 0, 0, "no file");
+	ck_assert_uint_eq(d.errors, 2);
+	ck_assert_uint_eq(d.warnings, 1);
+	char buf[512] = {0};
+	FILE *fp = fmemopen(buf, sizeof buf - 1, "w");
+	diags_print(&d, fp);
+	fclose(fp);
+	ck_assert_str_eq(buf, "a.rules:3:7: error: bad weight\n"
+			      "b.rules:1: warning: odd\n"
+			      "claimcheck: error: no file\n");
+	diags_free(&d);
+	ck_assert_uint_eq(d.items.n, 0);
+}
+END_TEST
+
+START_TEST(test_error)
+{
+	cc_error e;
+	cc_error_clear(&e);
+	ck_assert(!cc_error_isset(&e));
+	ck_assert_int_eq(e.offset, -1);
+	cc_error_set(&e, 12, "invalid byte 0x%02x", 0xff);
+	ck_assert(cc_error_isset(&e));
+	ck_assert_str_eq(e.msg, "invalid byte 0xff");
+	ck_assert_int_eq(e.offset, 12);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+	Suite *s = suite_create("util");
+	TCase *tc = tcase_create("util");
+	tcase_add_loop_test(tc, test_sha256_vectors, 0, sizeof sha_cases / sizeof sha_cases[0]);
+	tcase_add_test(tc, test_sha256_incremental);
+	tcase_add_test(tc, test_strbuf);
+	tcase_add_test(tc, test_vec);
+	tcase_add_test(tc, test_diags);
+	tcase_add_test(tc, test_error);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(make_suite)
