@@ -1,0 +1,70 @@
+# lib.sh — shared helpers for the CLI tests (sourced; POSIX sh).
+# Each test runs the real binary ($CLAIMCHECK) on real files in a scratch
+# folder under the build tree and checks output, exit codes and the
+# database (with the sqlite3 command).
+set -u
+
+: "${CLAIMCHECK:?run through make check, or set CLAIMCHECK=path/to/claimcheck}"
+: "${top_srcdir:=.}"
+: "${top_builddir:=.}"
+RULES="$top_srcdir/rules"
+CLAIMCHECK_RULES="$RULES"
+export CLAIMCHECK_RULES
+
+name=$(basename "$0" .sh)
+T="$top_builddir/tests/tmp/cli-$name"
+rm -rf "$T"
+mkdir -p "$T"
+failures=0
+
+fail() {
+	printf 'FAIL: %s\n' "$*" >&2
+	failures=$((failures + 1))
+}
+
+# expect_eq WHAT EXPECTED ACTUAL
+expect_eq() {
+	if [ "$2" != "$3" ]; then
+		fail "$1: expected [$2], got [$3]"
+	fi
+}
+
+# expect_status WHAT EXPECTED ACTUAL
+expect_status() {
+	expect_eq "$1 (exit status)" "$2" "$3"
+}
+
+# expect_grep WHAT PATTERN FILE: the file has a line matching PATTERN (fixed string)
+expect_grep() {
+	if ! grep -qF -- "$2" "$3"; then
+		fail "$1: [$2] not found in $3:"
+		sed 's/^/    /' "$3" >&2
+	fi
+}
+
+expect_no_grep() {
+	if grep -qF -- "$2" "$3"; then
+		fail "$1: [$2] unexpectedly found in $3"
+	fi
+}
+
+# q DB SQL: one query, list mode, '|' separated
+q() {
+	sqlite3 -batch -noheader "$1" "$2"
+}
+
+need_sqlite3() {
+	if ! command -v sqlite3 >/dev/null 2>&1; then
+		echo "sqlite3 command not found: install the Debian package sqlite3" >&2
+		exit 99 # a hard error, not a skip: the tests need it
+	fi
+}
+
+finish() {
+	if [ "$failures" -ne 0 ]; then
+		printf '%s: %d check(s) failed\n' "$name" "$failures" >&2
+		exit 1
+	fi
+	printf '%s: all checks passed\n' "$name"
+	exit 0
+}
