@@ -1,0 +1,498 @@
+/*
+ * check_read.c — stage 1: format detection, whole files (limits, empty,
+ * binary, non-regular), JSONL records (good and bad, exact messages), and
+ * folder walks (order, hidden entries, symlink loops, non-regular files).
+ */
+#include "config.h"
+#include "read.h"
+#include "testutil.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define FIXTURE(name) test_path("tests/fixtures/input/" name)
+
+/* ---- detection ------------------------------------------------------------ */
+
+static const struct {
+	const char *path, *head;
+	doc_format want;
+} detect_cases[] = {
+	{"a/b.txt", "<html>", FMT_TXT},            /* the extension wins */
+	{"a/b.TEXT", "", FMT_TXT},
+	{"x.md", "", FMT_MD},
+	{"x.Markdown", "", FMT_MD},
+	{"x.html", "plain", FMT_HTML},
+	{"x.htm", "", FMT_HTML},
+	{"x.xhtml", "", FMT_HTML},
+	{"x.jsonl", "not json", FMT_JSONL},
+	{"x.ndjson", "", FMT_JSONL},
+	{"dir.md/file", "just words", FMT_TXT},    /* a dot in a folder name is no extension */
+	{".hidden", "just words", FMT_TXT},
+	{"noext", "<!DOCTYPE html><html>", FMT_HTML},
+	{"noext", "\xEF\xBB\xBF  \n<html lang=en>", FMT_HTML},
+	{"noext", "<p>para", FMT_HTML},
+	{"noext", "<!-- c -->", FMT_HTML},
+	{"noext", "< not a tag", FMT_TXT},
+	{"noext", "{\"id\":1,\"text\":\"x\"}\n{\"id\":2}", FMT_JSONL},
+	{"noext", "  {\"id\":1}\n", FMT_JSONL},
+	{"noext", "{ this is prose }\nmore", FMT_TXT},
+	{"noext", "{\n  \"pretty\": true\n}\n", FMT_TXT},
+	{"noext", "# Heading\n\ntext", FMT_MD},
+	{"noext", "###### six", FMT_MD},
+	{"noext", "####### seven", FMT_TXT},
+	{"noext", "#hashtag", FMT_TXT},
+	{"noext", "Plain words.", FMT_TXT},
+	{"noext", "", FMT_TXT},
+	{"x.pdf", "%PDF-1.4", FMT_TXT},
+};
+
+START_TEST(test_detect)
+{
+	const char *h = detect_cases[_i].head;
+	doc_format got = read_detect_format(detect_cases[_i].path, h, strlen(h));
+	ck_assert_msg(got == detect_cases[_i].want, "%s / %s: got %s, want %s", detect_cases[_i].path,
+		      h, format_name(got), format_name(detect_cases[_i].want));
+}
+END_TEST
+
+START_TEST(test_format_names)
+{
+	ck_assert_str_eq(format_name(FMT_TXT), "txt");
+	ck_assert_str_eq(format_name(FMT_MD), "md");
+	ck_assert_str_eq(format_name(FMT_HTML), "html");
+	ck_assert_str_eq(format_name(FMT_JSONL), "jsonl");
+	ck_assert_int_eq(format_from_name("txt"), FMT_TXT);
+	ck_assert_int_eq(format_from_name("markdown"), FMT_MD);
+	ck_assert_int_eq(format_from_name("HTML"), FMT_HTML);
+	ck_assert_int_eq(format_from_name("jsonl"), FMT_JSONL);
+	ck_assert_int_eq(format_from_name("pdf"), FMT_AUTO);
+	ck_assert_int_eq(format_from_name(NULL), FMT_AUTO);
+}
+END_TEST
+
+/* ---- whole files ------------------------------------------------------------ */
+
+START_TEST(test_read_txt)
+{
+	document d = {0};
+	cc_error err;
+	const char *p = FIXTURE("article.txt");
+	ck_assert_int_eq(read_file(p, FMT_AUTO, 0, &d, &err), 0);
+	ck_assert_str_eq(d.path, p);
+	ck_assert_str_eq(d.key, p);
+	ck_assert_ptr_null(d.id);
+	ck_assert_int_eq(d.format, FMT_TXT);
+	ck_assert_uint_eq(d.raw_len, 384);
+	ck_assert_int_eq(d.raw[d.raw_len], '\0');
+	ck_assert(memcmp(d.raw, "Harbour authority weighs", 24) == 0);
+	ck_assert_str_eq(d.raw_hash, "136227c7a3ee35ffe87085db1ecd1ad148b497904ad3cb5d10920ef7a07df2df");
+	document_free(&d);
+	ck_assert_ptr_null(d.raw);
+	document_free(&d); /* twice is fine */
+
+	/* a forced format is kept */
+	ck_assert_int_eq(read_file(p, FMT_MD, 0, &d, &err), 0);
+	ck_assert_int_eq(d.format, FMT_MD);
+	document_free(&d);
+}
+END_TEST
+
+START_TEST(test_read_formats)
+{
+	static const struct {
+		const char *name;
+		doc_format fmt;
+	} cases[] = {
+		{"article.md", FMT_MD}, {"article.html", FMT_HTML}, {"broken.html", FMT_HTML},
+		{"records.jsonl", FMT_JSONL}, {"crlf.txt", FMT_TXT},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char rel[256];
+		snprintf(rel, sizeof rel, "tests/fixtures/input/%s", cases[i].name);
+		document d = {0};
+		cc_error err;
+		ck_assert_msg(read_file(test_path(rel), FMT_AUTO, 0, &d, &err) == 0, "%s: %s", rel, err.msg);
+		ck_assert_int_eq(d.format, cases[i].fmt);
+		document_free(&d);
+	}
+}
+END_TEST
+
+START_TEST(test_read_limit)
+{
+	document d = {0};
+	cc_error err;
+	ck_assert_int_eq(read_file(FIXTURE("article.txt"), FMT_AUTO, 100, &d, &err), -1);
+	ck_assert_str_eq(err.msg, "file too large (384 bytes; limit 100 bytes)");
+	ck_assert_str_eq(d.key, FIXTURE("article.txt"));
+	ck_assert_ptr_null(d.raw);
+	document_free(&d);
+	/* exactly at the limit is fine */
+	ck_assert_int_eq(read_file(FIXTURE("article.txt"), FMT_AUTO, 384, &d, &err), 0);
+	ck_assert_uint_eq(d.raw_len, 384);
+	document_free(&d);
+	ck_assert_int_eq(read_file(FIXTURE("article.txt"), FMT_AUTO, 383, &d, &err), -1);
+	ck_assert_str_eq(err.msg, "file too large (384 bytes; limit 383 bytes)");
+	document_free(&d);
+}
+END_TEST
+
+static const struct {
+	const char *name, *msg;
+	long long offset;
+} bad_files[] = {
+	{"empty.txt", "empty file", -1},
+	{"image.png", "binary file (NUL byte at offset 8)", 8},
+	{"nul.txt", "binary file (NUL byte at offset 15)", 15},
+	{"does-not-exist.txt", "cannot open: No such file or directory", -1},
+	{"", "is a directory", -1},
+};
+
+START_TEST(test_read_bad)
+{
+	char rel[256];
+	snprintf(rel, sizeof rel, "tests/fixtures/input/%s", bad_files[_i].name);
+	char *p = xstrdup(test_path(rel));
+	document d = {0};
+	cc_error err;
+	ck_assert_int_eq(read_file(p, FMT_AUTO, 0, &d, &err), -1);
+	ck_assert_str_eq(err.msg, bad_files[_i].msg);
+	ck_assert_int_eq(err.offset, bad_files[_i].offset);
+	ck_assert_str_eq(d.key, p);
+	ck_assert_str_eq(d.path, p);
+	document_free(&d);
+	free(p);
+}
+END_TEST
+
+/* A fresh scratch folder for one test. */
+static const char *scratch(const char *name)
+{
+	static char dir[4200];
+	snprintf(dir, sizeof dir, "%s/read-%s", test_tmpdir(), name);
+	char cmd[8500];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	return dir;
+}
+
+static void write_file(const char *path, const char *data, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, n, f), n);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(test_read_special)
+{
+	const char *dir = scratch("special");
+	char p[4400];
+	document d = {0};
+	cc_error err;
+
+	snprintf(p, sizeof p, "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(p, 0600), 0);
+	ck_assert_int_eq(read_file(p, FMT_AUTO, 0, &d, &err), -1); /* does not block */
+	ck_assert_str_eq(err.msg, "not a regular file");
+	document_free(&d);
+
+	snprintf(p, sizeof p, "%s/utf16.txt", dir);
+	write_file(p, "\xFF\xFEh\0i\0", 6);
+	ck_assert_int_eq(read_file(p, FMT_AUTO, 0, &d, &err), -1);
+	ck_assert_str_eq(err.msg, "UTF-16 text (only UTF-8 is supported)");
+	document_free(&d);
+
+	/* a NUL past the first 8 KB is left for normalize to report */
+	static char big[9000];
+	memset(big, 'a', sizeof big);
+	big[8500] = '\0';
+	snprintf(p, sizeof p, "%s/late-nul", dir);
+	write_file(p, big, sizeof big);
+	ck_assert_int_eq(read_file(p, FMT_AUTO, 0, &d, &err), 0);
+	ck_assert_uint_eq(d.raw_len, sizeof big);
+	ck_assert_int_eq(d.format, FMT_TXT);
+	document_free(&d);
+
+	/* sniffed formats */
+	snprintf(p, sizeof p, "%s/page", dir);
+	write_file(p, "<html><p>x</p>", 14);
+	ck_assert_int_eq(read_file(p, FMT_AUTO, 0, &d, &err), 0);
+	ck_assert_int_eq(d.format, FMT_HTML);
+	document_free(&d);
+}
+END_TEST
+
+/* ---- JSONL records ---------------------------------------------------------- */
+
+/* The fixture's lines, by number (1-based), without the newline. */
+static char *fixture_line(const char *name, long want, size_t *len)
+{
+	char rel[256];
+	snprintf(rel, sizeof rel, "tests/fixtures/input/%s", name);
+	FILE *f = fopen(test_path(rel), "rb");
+	ck_assert_ptr_nonnull(f);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = 0;
+	for (long i = 1; i <= want; i++) {
+		n = getline(&line, &cap, f);
+		ck_assert_int_ge(n, 1);
+	}
+	fclose(f);
+	if (line[n - 1] == '\n') line[--n] = '\0';
+	*len = (size_t)n;
+	return line;
+}
+
+START_TEST(test_jsonl_good)
+{
+	size_t len;
+	char *line = fixture_line("records.jsonl", 1, &len);
+	document d = {0};
+	cc_error err;
+	ck_assert_int_eq(read_jsonl_record("in/records.jsonl", 1, line, len, &d, &err), 0);
+	ck_assert_str_eq(d.key, "in/records.jsonl#a1");
+	ck_assert_str_eq(d.path, "in/records.jsonl");
+	ck_assert_str_eq(d.id, "a1");
+	ck_assert_int_eq(d.line, 1);
+	ck_assert_str_eq(d.title, "Port traffic dips");
+	ck_assert_str_eq(d.url, "https://example.org/a1");
+	ck_assert_str_eq(d.published, "2024-03-02");
+	ck_assert_int_eq(d.format, FMT_TXT);
+	ck_assert_str_eq(d.raw, "Port traffic fell in March, officials said.\n\nA recovery is expected.");
+	ck_assert_uint_eq(d.raw_len, strlen(d.raw));
+	/* SHA-256 of title "\0" text */
+	ck_assert_str_eq(d.raw_hash, "d1027b7d4860851f8a34da33c5722e5dc92a3e1f33cc41adcc14ee9590b61123");
+	document_free(&d);
+	free(line);
+
+	line = fixture_line("records.jsonl", 2, &len);
+	ck_assert_int_eq(read_jsonl_record("r.jsonl", 2, line, len, &d, &err), 0);
+	ck_assert_str_eq(d.key, "r.jsonl#42");
+	ck_assert_str_eq(d.id, "42");
+	ck_assert_ptr_null(d.title);
+	ck_assert_ptr_null(d.url);
+	ck_assert_str_eq(d.raw, "An integer id is fine.");
+	document_free(&d);
+	free(line);
+
+	/* NUL inside the text is kept (normalize reports it with its offset) */
+	line = fixture_line("records.jsonl", 5, &len);
+	ck_assert_int_eq(read_jsonl_record("r.jsonl", 5, line, len, &d, &err), 0);
+	ck_assert_uint_eq(d.raw_len, 12);
+	ck_assert(memcmp(d.raw, "before\0after", 12) == 0);
+	document_free(&d);
+	free(line);
+}
+END_TEST
+
+static const struct {
+	const char *line, *msg;
+	long long offset;
+	const char *key;
+} jsonl_bad[] = {
+	{"{\"id\": \"bad\", \"text\": \"missing brace\"", "invalid JSON at column 37: '}' expected near end of file", 37, "f.jsonl#line:7"},
+	{"{\"id\": \"nt\", \"title\": \"No text here\"}", "missing \"text\"", -1, "f.jsonl#line:7"},
+	{"{\"text\": \"no id\"}", "missing \"id\"", -1, "f.jsonl#line:7"},
+	{"[1]", "record is not a JSON object", -1, "f.jsonl#line:7"},
+	{"{\"id\":1.5,\"text\":\"x\"}", "\"id\" is not a string or an integer", -1, "f.jsonl#line:7"},
+	{"{\"id\":\"\",\"text\":\"x\"}", "\"id\" is empty", -1, "f.jsonl#line:7"},
+	{"{\"id\":\"a\",\"text\":7}", "\"text\" is not a string", -1, "f.jsonl#line:7"},
+	{"{\"id\":\"a\",\"text\":\"\"}", "empty \"text\"", -1, "f.jsonl#line:7"},
+	{"{\"id\":\"a\",\"text\":\"x\",\"title\":3}", "\"title\" is not a string", -1, "f.jsonl#line:7"},
+	{"{\"id\":\"a\",\"text\":\"x\",\"url\":[]}", "\"url\" is not a string", -1, "f.jsonl#line:7"},
+	{"{\"id\":\"a\",\"text\":\"x\",\"title\":\"a\\u0000b\"}", "\"title\" contains a NUL character", -1, "f.jsonl#line:7"},
+	{"{\"id\":\"a\",\"id\":\"b\",\"text\":\"x\"}", "invalid JSON at column 14: duplicate object key near '\"id\"'", 14, "f.jsonl#line:7"},
+	{"{\"id\":\"x\",\"text\":\"ab\"} junk", "invalid JSON at column 27: end of file expected near 'junk'", 27, "f.jsonl#line:7"},
+	{"{\"id\":\"x\",\"text\":\"caf\xC3\"}", "invalid JSON at column 21: unable to decode byte 0xc3 near '\"caf'", 21, "f.jsonl#line:7"},
+	{"", "invalid JSON at column 1: '[' or '{' expected near end of file", 1, "f.jsonl#line:7"},
+};
+
+START_TEST(test_jsonl_bad)
+{
+	document d = {0};
+	cc_error err;
+	const char *l = jsonl_bad[_i].line;
+	ck_assert_int_eq(read_jsonl_record("f.jsonl", 7, l, strlen(l), &d, &err), -1);
+	ck_assert_str_eq(err.msg, jsonl_bad[_i].msg);
+	ck_assert_int_eq(err.offset, jsonl_bad[_i].offset);
+	ck_assert_int_eq(err.line, 7);
+	ck_assert_str_eq(d.key, jsonl_bad[_i].key);
+	ck_assert_int_eq(d.line, 7);
+	document_free(&d);
+}
+END_TEST
+
+START_TEST(test_jsonl_misc)
+{
+	document d = {0};
+	cc_error err;
+	/* a BOM on the first line, a CR before the newline, null optionals */
+	const char *l = "\xEF\xBB\xBF{\"id\":\"b\",\"text\":\"x\",\"title\":null}\r";
+	ck_assert_int_eq(read_jsonl_record("f", 1, l, strlen(l), &d, &err), 0);
+	ck_assert_str_eq(d.key, "f#b");
+	ck_assert_ptr_null(d.title);
+	/* no title hashes as "" "\0" text */
+	char want[65];
+	sha256_hex("\0x", 2, want);
+	ck_assert_str_eq(d.raw_hash, want);
+	document_free(&d);
+
+	/* negative and large integer ids; the line is not NUL-terminated */
+	const char *two = "{\"id\":-9007199254740993,\"text\":\"y\"}XXXX";
+	ck_assert_int_eq(read_jsonl_record("f", 2, two, strlen(two) - 4, &d, &err), 0);
+	ck_assert_str_eq(d.key, "f#-9007199254740993");
+	document_free(&d);
+}
+END_TEST
+
+/* ---- walking ---------------------------------------------------------------- */
+
+typedef struct walk_log {
+	strbuf log;
+	size_t stop_after; /* 0 = never */
+	size_t seen;
+	size_t prefix;     /* bytes of the scratch path to cut from logged paths */
+} walk_log;
+
+static int log_visit(void *ctx, const char *path, doc_format fmt)
+{
+	walk_log *w = ctx;
+	strbuf_printf(&w->log, "V %s %s\n", path + w->prefix, format_name(fmt));
+	return w->stop_after && ++w->seen >= w->stop_after;
+}
+
+static void log_bad(void *ctx, const char *path, const char *msg)
+{
+	walk_log *w = ctx;
+	strbuf_printf(&w->log, "B %s: %s\n", path + w->prefix, msg);
+}
+
+static const char *make_tree(void)
+{
+	const char *dir = scratch("walk");
+	static char root[4400];
+	snprintf(root, sizeof root, "%s", dir);
+	static const char *const files[][2] = {
+		{"b.txt", "bee"}, {"a.md", "# a"}, {"Z.txt", "zed"}, {".hidden.txt", "no"},
+		{".git/config", "no"}, {"sub/c.html", "<p>c</p>"}, {"sub/noext", "<p>sniffed</p>"},
+		{"sub/deeper/d.jsonl", "{}"}, {"sub/data", "{\"id\":1,\"text\":\"t\"}\n"},
+	};
+	char p[4600];
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		snprintf(p, sizeof p, "%s/%s", root, files[i][0]);
+		char *slash = strrchr(p, '/');
+		*slash = '\0';
+		mkdir(p, 0700);
+		*slash = '/';
+		write_file(p, files[i][1], strlen(files[i][1]));
+	}
+	snprintf(p, sizeof p, "%s/sub/loop", root);
+	ck_assert_int_eq(symlink("..", p), 0);
+	snprintf(p, sizeof p, "%s/self", root);
+	ck_assert_int_eq(symlink("self", p), 0);
+	snprintf(p, sizeof p, "%s/dangling", root);
+	ck_assert_int_eq(symlink("nowhere", p), 0);
+	snprintf(p, sizeof p, "%s/fifo", root);
+	ck_assert_int_eq(mkfifo(p, 0600), 0);
+	snprintf(p, sizeof p, "%s/link.txt", root);
+	ck_assert_int_eq(symlink("b.txt", p), 0);
+	return root;
+}
+
+START_TEST(test_walk)
+{
+	const char *root = make_tree();
+	walk_log w = {.prefix = strlen(root) - strlen("walk")};
+	const char *paths[] = {root};
+	size_t n = read_walk(paths, 1, log_visit, log_bad, &w);
+	ck_assert_str_eq(w.log.data,
+			 "V walk/Z.txt txt\n"
+			 "V walk/a.md md\n"
+			 "V walk/b.txt txt\n"
+			 "B walk/dangling: cannot stat: No such file or directory\n"
+			 "B walk/fifo: not a regular file (skipped)\n"
+			 "V walk/link.txt txt\n"
+			 "B walk/self: symlink loop (skipped)\n"
+			 "V walk/sub/c.html html\n"
+			 "V walk/sub/data jsonl\n"
+			 "V walk/sub/deeper/d.jsonl jsonl\n"
+			 "B walk/sub/loop: symlink loop (folder already being walked; skipped)\n"
+			 "V walk/sub/noext html\n");
+	ck_assert_uint_eq(n, 8);
+	strbuf_free(&w.log);
+}
+END_TEST
+
+START_TEST(test_walk_args)
+{
+	const char *root = make_tree();
+	char slash[4500], hidden[4500], missing[4500];
+	snprintf(slash, sizeof slash, "%s/sub/", root);
+	snprintf(hidden, sizeof hidden, "%s/.hidden.txt", root);
+	snprintf(missing, sizeof missing, "%s/missing", root);
+	walk_log w = {.prefix = strlen(root) - strlen("walk")};
+	const char *paths[] = {hidden, missing, slash};
+	size_t n = read_walk(paths, 3, log_visit, log_bad, &w);
+	ck_assert_str_eq(w.log.data,
+			 "V walk/.hidden.txt txt\n" /* named explicitly: not skipped */
+			 "B walk/missing: cannot stat: No such file or directory\n"
+			 "V walk/sub/c.html html\n"
+			 "V walk/sub/data jsonl\n"
+			 "V walk/sub/deeper/d.jsonl jsonl\n"
+			 /* sub/loop is the parent, not yet being walked: one round */
+			 "V walk/sub/loop/Z.txt txt\n"
+			 "V walk/sub/loop/a.md md\n"
+			 "V walk/sub/loop/b.txt txt\n"
+			 "B walk/sub/loop/dangling: cannot stat: No such file or directory\n"
+			 "B walk/sub/loop/fifo: not a regular file (skipped)\n"
+			 "V walk/sub/loop/link.txt txt\n"
+			 "B walk/sub/loop/self: symlink loop (skipped)\n"
+			 "B walk/sub/loop/sub: symlink loop (folder already being walked; skipped)\n"
+			 "V walk/sub/noext html\n");
+	ck_assert_uint_eq(n, 9);
+	strbuf_free(&w.log);
+
+	/* stopping early */
+	walk_log s = {.prefix = w.prefix, .stop_after = 2};
+	const char *all[] = {root, root};
+	ck_assert_uint_eq(read_walk(all, 2, log_visit, NULL, &s), 2);
+	ck_assert_str_eq(s.log.data, "V walk/Z.txt txt\nV walk/a.md md\n");
+	strbuf_free(&s.log);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+	Suite *s = suite_create("read");
+	TCase *tc = tcase_create("detect");
+	tcase_add_loop_test(tc, test_detect, 0, sizeof detect_cases / sizeof *detect_cases);
+	tcase_add_test(tc, test_format_names);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("file");
+	tcase_add_test(tc, test_read_txt);
+	tcase_add_test(tc, test_read_formats);
+	tcase_add_test(tc, test_read_limit);
+	tcase_add_loop_test(tc, test_read_bad, 0, sizeof bad_files / sizeof *bad_files);
+	tcase_add_test(tc, test_read_special);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("jsonl");
+	tcase_add_test(tc, test_jsonl_good);
+	tcase_add_loop_test(tc, test_jsonl_bad, 0, sizeof jsonl_bad / sizeof *jsonl_bad);
+	tcase_add_test(tc, test_jsonl_misc);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("walk");
+	tcase_add_test(tc, test_walk);
+	tcase_add_test(tc, test_walk_args);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(make_suite)
