@@ -1128,6 +1128,35 @@ typedef struct html_state {
 	block_kind heading_kind;
 } html_state;
 
+/* One of - – — | : · • */
+static int title_separator(const char *s, size_t n)
+{
+	static const char *const seps[] = {"-", "|", ":", "\xE2\x80\x93", "\xE2\x80\x94", "\xC2\xB7", "\xE2\x80\xA2"};
+	for (size_t i = 0; i < sizeof seps / sizeof *seps; i++)
+		if (strlen(seps[i]) == n && memcmp(s, seps[i], n) == 0) return 1;
+	return 0;
+}
+
+/* The heading h repeats the page title: equal to it, or the title is the
+ * heading plus the site's name ("Headline — Site", "Site | Headline"). */
+static int title_repeats(const char *title, const char *h, size_t hn)
+{
+	size_t tn = strlen(title);
+	if (hn == tn) return memcmp(title, h, hn) == 0;
+	if (hn < 12 || hn + 3 > tn) return 0;
+	if (memcmp(title, h, hn) == 0 && title[hn] == ' ') {
+		const char *sep = title + hn + 1, *end = memchr(sep, ' ', tn - hn - 1);
+		return end && title_separator(sep, (size_t)(end - sep));
+	}
+	if (memcmp(title + tn - hn, h, hn) == 0 && title[tn - hn - 1] == ' ') {
+		size_t k = tn - hn - 1;
+		size_t j = k;
+		while (j > 0 && title[j - 1] != ' ') j--;
+		return j > 0 && title_separator(title + j, k - j);
+	}
+	return 0;
+}
+
 /* Close the open block, giving it the kind of the elements around it. A
  * heading that repeats the page's title is dropped. */
 static void html_flush(html_state *h)
@@ -1141,8 +1170,7 @@ static void html_flush(html_state *h)
 	emit_flush(e);
 	if (o->blocks.n > nb && o->title && o->blocks.v[nb].kind == BLOCK_HEADING) {
 		const block *b = &o->blocks.v[nb];
-		if (b->end - b->start == strlen(o->title) &&
-		    memcmp(o->text.data + b->start, o->title, b->end - b->start) == 0) {
+		if (title_repeats(o->title, o->text.data + b->start, b->end - b->start)) {
 			o->text.len = nb > 0 ? b->start - 2 : 0;
 			o->text.data[o->text.len] = '\0';
 			o->blocks.n = nb;
@@ -1206,15 +1234,32 @@ static void html_sax_text(void *ctx, const xmlChar *s, int len)
 	if (len > 0) html_text(ctx, (const char *)s, (size_t)len);
 }
 
+/* Hidden or navigation elements: hidden, aria-hidden="true",
+ * role="navigation". */
+static int html_hidden(const xmlChar **atts)
+{
+	if (!atts) return 0;
+	for (size_t i = 0; atts[i]; i += 2) {
+		const char *k = (const char *)atts[i], *v = (const char *)atts[i + 1];
+		if (strcmp(k, "hidden") == 0) return 1;
+		if (v && strcmp(k, "aria-hidden") == 0 && strcmp(v, "true") == 0) return 1;
+		if (v && strcmp(k, "role") == 0 && strcmp(v, "navigation") == 0) return 1;
+	}
+	return 0;
+}
+
 static void html_sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 {
 	html_state *h = ctx;
-	(void)atts;
 	if (h->drop) {
 		h->drop++;
 		return;
 	}
 	enum html_class cls = html_classify((const char *)name);
+	if (cls != H_BR && html_hidden(atts)) {
+		h->drop = 1;
+		return;
+	}
 	switch (cls) {
 	case H_INLINE:
 		return;
