@@ -1,2 +1,2053 @@
-/* stub: being written */
+/*
+ * ruleset.c — load, lint and compile rule files (format: rules/README.md).
+ *
+ * Reads: rule files and folders of them. Adds: a compiled, read-only rule
+ * set (ruleset-int.h): interned word keys and an index of word/phrase
+ * items by their first word, PCRE2 patterns compiled once with JIT (with
+ * %{list} expanded), the segmenter fed from [abbreviations], the scoring
+ * weights from [scoring], and a SHA-256 over the files' content and the
+ * rule selection.
+ *
+ * Loading runs in two passes so that every problem is reported: pass 1
+ * parses every file (sections, keys, values, examples) and collects the
+ * raw match/pattern values; pass 2, once all lists are known, compiles
+ * items and patterns. Each problem becomes a diag with file:line:col
+ * (columns count characters from 1).
+ */
 #include "config.h"
+#include "ruleset-int.h"
+#include "stem.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <utf8proc.h>
+
+/* ---- categories --------------------------------------------------------- */
+
+static const char *const category_names[CAT__COUNT] = {"hedge", "speculation", "weasel", "source"};
+
+const char *category_name(category c)
+{
+	return (unsigned)c < CAT__COUNT ? category_names[c] : "?";
+}
+
+int category_from_name(const char *s)
+{
+	for (int i = 0; i < CAT__COUNT; i++)
+		if (strcmp(s, category_names[i]) == 0) return i;
+	return -1;
+}
+
+/* ---- loader state ------------------------------------------------------- */
+
+typedef struct raw_val {
+	char *text;   /* trimmed value */
+	int line, col; /* where text[0] is */
+} raw_val;
+
+typedef VEC(raw_val) raw_vals;
+
+typedef struct raw_rule {
+	const char *file;
+	int line, col;         /* of the id in the header */
+	int has_cat, has_weight, has_source, has_note;
+	raw_vals match, except, pattern, xpattern;
+	VEC(char *) sigs;      /* signatures of items seen, for duplicates */
+} raw_rule;
+
+enum section { SEC_NONE, SEC_SKIP, SEC_RULE, SEC_LIST, SEC_ABBREV, SEC_SCORING };
+
+typedef struct loader {
+	ruleset *rs;
+	diags *d;
+	stemmer *st;
+	tokens toks;
+	VEC(raw_rule) raw;     /* parallel to rs->rules */
+	VEC(char *) files;     /* paths loaded, owned */
+	enum section sec;
+	const char *file;
+	int line;
+	strbuf tmp;
+} loader;
+
+#define ERR(L, line, col, ...) diags_add((L)->d, DIAG_ERROR, (L)->file, line, col, __VA_ARGS__)
+#define WARN(L, line, col, ...) diags_add((L)->d, DIAG_WARNING, (L)->file, line, col, __VA_ARGS__)
+
+/* Column (1-based, in characters) of p within a line starting at base. */
+static int chars_between(const char *base, const char *p)
+{
+	int n = 0;
+	for (const char *q = base; q < p; q++)
+		if (((unsigned char)*q & 0xC0) != 0x80) n++;
+	return n;
+}
+
+static int val_col(const raw_val *v, size_t off)
+{
+	return v->col + chars_between(v->text, v->text + off);
+}
+
+/* Bytes in the UTF-8 character at p (1 for a stray byte). */
+static int utf8_len(const char *p)
+{
+	unsigned char c = (unsigned char)*p;
+	int n = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+	for (int i = 1; i < n; i++)
+		if (((unsigned char)p[i] & 0xC0) != 0x80) return i;
+	return n;
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static int is_id_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '.' || c == '_' || c == '-';
+}
+
+/* ---- key interning ------------------------------------------------------ */
+
+static void keys_grow(ruleset *rs)
+{
+	uint32_t ncap = rs->keycap ? rs->keycap * 2 : 256;
+	rs_key *nk = xcalloc(ncap, sizeof *nk);
+	for (uint32_t i = 0; i < rs->keycap; i++) {
+		rs_key *k = &rs->keys[i];
+		if (!k->id) continue;
+		uint32_t j = k->hash & (ncap - 1);
+		while (nk[j].id) j = (j + 1) & (ncap - 1);
+		nk[j] = *k;
+	}
+	free(rs->keys);
+	rs->keys = nk;
+	rs->keycap = ncap;
+}
+
+/* Intern (ns, s[0, len)); returns its id (>= 1) and its string offset. */
+static uint32_t key_intern(ruleset *rs, uint8_t ns, const char *s, size_t len, uint32_t *stroff)
+{
+	uint32_t id = rs_key_find(rs, ns, s, len);
+	uint32_t h = rs_hash(ns, s, len);
+	if (id) {
+		for (uint32_t i = h & (rs->keycap - 1);; i = (i + 1) & (rs->keycap - 1))
+			if (rs->keys[i].id == id) {
+				if (stroff) *stroff = rs->keys[i].str;
+				return id;
+			}
+	}
+	if ((rs->nkeys + 1) * 2 > rs->keycap) keys_grow(rs);
+	uint32_t i = h & (rs->keycap - 1);
+	while (rs->keys[i].id) i = (i + 1) & (rs->keycap - 1);
+	rs_key *k = &rs->keys[i];
+	k->hash = h;
+	k->id = ++rs->nkeys;
+	k->ns = ns;
+	k->len = (uint32_t)len;
+	k->str = (uint32_t)rs->keystr.len;
+	strbuf_append(&rs->keystr, s, len);
+	strbuf_putc(&rs->keystr, '\0');
+	if (stroff) *stroff = k->str;
+	return k->id;
+}
+
+/* ---- pass 1: parsing ---------------------------------------------------- */
+
+static raw_rule *cur_rule(loader *L)
+{
+	return &L->raw.v[L->raw.n - 1];
+}
+
+static rule_info *cur_info(loader *L)
+{
+	return &L->rs->rules.v[L->rs->rules.n - 1];
+}
+
+static void end_section(loader *L)
+{
+	if (L->sec == SEC_RULE) {
+		raw_rule *r = cur_rule(L);
+		rule_info *ri = cur_info(L);
+		if (!r->has_cat)
+			diags_add(L->d, DIAG_ERROR, r->file, r->line, r->col,
+				  "rule `%s` has no `category` (hedge, speculation, weasel or source)", ri->id);
+		if (!r->match.n && !r->pattern.n)
+			diags_add(L->d, DIAG_ERROR, r->file, r->line, r->col,
+				  "rule `%s` has no `match` or `pattern`", ri->id);
+		if (r->has_source && r->has_cat && ri->cat != CAT_SOURCE)
+			diags_add(L->d, DIAG_WARNING, r->file, r->line, r->col,
+				  "rule `%s`: `source` only matters for category source", ri->id);
+	}
+	L->sec = SEC_NONE;
+}
+
+/* Check an id or list name; returns 0 or reports and returns -1. */
+static int check_name(loader *L, const char *what, const char *s, const char *line, int empty_col)
+{
+	if (!*s) {
+		ERR(L, L->line, empty_col, "%s needed", what);
+		return -1;
+	}
+	for (const char *p = s; *p; p++)
+		if (!is_id_char(*p)) {
+			ERR(L, L->line, chars_between(line, p) + 1,
+			    "`%.*s` is not allowed in a %s (letters, digits, '.', '_' and '-')",
+			    utf8_len(p), p, what);
+			return -1;
+		}
+	return 0;
+}
+
+static void start_section(loader *L, char *line, char *p)
+{
+	end_section(L);
+	L->sec = SEC_SKIP;
+	char *close = strrchr(p, ']');
+	if (!close) {
+		ERR(L, L->line, chars_between(line, p + strlen(p)) + 1,
+		    "section header needs a closing `]`");
+		return;
+	}
+	for (char *q = close + 1; *q; q++)
+		if (!is_space(*q)) {
+			ERR(L, L->line, chars_between(line, q) + 1, "unexpected text after section header");
+			return;
+		}
+	*close = '\0';
+	char *w = p + 1;
+	while (is_space(*w)) w++;
+	char *we = w;
+	while (*we && !is_space(*we)) we++;
+	char *arg = we;
+	while (is_space(*arg)) arg++;
+	char *ae = arg + strlen(arg);
+	while (ae > arg && is_space(ae[-1])) ae--;
+	*ae = '\0';
+	size_t wl = (size_t)(we - w);
+	int wcol = chars_between(line, w) + 1;
+	int acol = chars_between(line, arg) + 1;
+
+	if (wl == 4 && memcmp(w, "rule", 4) == 0) {
+		if (check_name(L, "rule id", arg, line, acol) < 0) return;
+		ruleset *rs = L->rs;
+		for (size_t i = 0; i < rs->rules.n; i++)
+			if (strcmp(rs->rules.v[i].id, arg) == 0) {
+				ERR(L, L->line, acol, "duplicate rule id `%s` (first defined at %s:%d)", arg,
+				    rs->rules.v[i].file, rs->rules.v[i].line);
+				break;
+			}
+		rule_info ri = {0};
+		ri.id = xstrdup(arg);
+		ri.cat = CAT_HEDGE;
+		ri.weight = 0.5;
+		ri.skind = SOURCE_NAMED;
+		ri.file = xstrdup(L->file);
+		ri.line = L->line;
+		ri.enabled = 1;
+		VEC_PUSH(&rs->rules, ri);
+		raw_rule rr = {0};
+		rr.file = L->files.v[L->files.n - 1];
+		rr.line = L->line;
+		rr.col = acol;
+		VEC_PUSH(&L->raw, rr);
+		L->sec = SEC_RULE;
+	} else if (wl == 4 && memcmp(w, "list", 4) == 0) {
+		if (check_name(L, "list name", arg, line, acol) < 0) return;
+		ruleset *rs = L->rs;
+		for (size_t i = 0; i < rs->lists.n; i++)
+			if (strcmp(rs->lists.v[i].name, arg) == 0) {
+				ERR(L, L->line, acol, "duplicate list `%s` (first defined at %s:%d)", arg,
+				    rs->lists.v[i].file, rs->lists.v[i].line);
+				return;
+			}
+		rs_list li = {0};
+		li.name = xstrdup(arg);
+		li.file = xstrdup(L->file);
+		li.line = L->line;
+		VEC_PUSH(&rs->lists, li);
+		L->sec = SEC_LIST;
+	} else if ((wl == 13 && memcmp(w, "abbreviations", 13) == 0) ||
+		   (wl == 7 && memcmp(w, "scoring", 7) == 0)) {
+		if (*arg) {
+			ERR(L, L->line, acol, "[%.*s] takes no name", (int)wl, w);
+			return;
+		}
+		L->sec = wl == 7 ? SEC_SCORING : SEC_ABBREV;
+	} else {
+		ERR(L, L->line, wcol,
+		    "unknown section `[%.*s]` (expected [rule ID], [list NAME], [abbreviations] or [scoring])",
+		    (int)wl, w);
+	}
+}
+
+static int parse_number(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || *end || errno || !isfinite(v)) return -1;
+	*out = v;
+	return 0;
+}
+
+/* Split "a | b | c" at '|'; calls fn for each trimmed item with its offset. */
+typedef void (*item_fn)(loader *L, void *ctx, const raw_val *v, size_t a, size_t b);
+
+static void split_items(loader *L, void *ctx, const raw_val *v, item_fn fn)
+{
+	const char *s = v->text;
+	size_t n = strlen(s), i = 0;
+	for (;;) {
+		size_t a = i;
+		while (i < n && s[i] != '|') i++;
+		size_t b = i;
+		while (a < b && is_space(s[a])) a++;
+		while (b > a && is_space(s[b - 1])) b--;
+		if (a == b)
+			ERR(L, v->line, val_col(v, a < n ? a : n), "empty item");
+		else
+			fn(L, ctx, v, a, b);
+		if (i >= n) break;
+		i++;
+	}
+}
+
+static void list_item(loader *L, void *ctx, const raw_val *v, size_t a, size_t b)
+{
+	rs_list *li = ctx;
+	char *item = xstrndup(v->text + a, b - a);
+	for (size_t i = 0; i < li->items.n; i++)
+		if (strcmp(li->items.v[i], item) == 0) {
+			WARN(L, v->line, val_col(v, a), "item `%s` is listed twice in list `%s`", item,
+			     li->name);
+			free(item);
+			return;
+		}
+	VEC_PUSH(&li->items, item);
+}
+
+static void abbrev_item(loader *L, void *ctx, const raw_val *v, size_t a, size_t b)
+{
+	const char *key = ctx;
+	char *item = xstrndup(v->text + a, b - a);
+	cc_error err;
+	cc_error_clear(&err);
+	if (segmenter_add(L->rs->seg, key, item, &err) < 0)
+		ERR(L, v->line, val_col(v, a), "%s", err.msg[0] ? err.msg : "bad abbreviation");
+	free(item);
+}
+
+/* flag/pass: "TEXT" or, for flag, "TEXT => source: X; role: Y; cue: Z". */
+static void parse_example(loader *L, rule_info *ri, const raw_val *v, int should_flag)
+{
+	rule_example ex = {0};
+	ex.should_flag = should_flag;
+	ex.line = v->line;
+	const char *s = v->text;
+	const char *arrow = NULL;
+	for (const char *p = strstr(s, "=>"); p; p = strstr(p + 1, "=>")) arrow = p;
+	if (!arrow) {
+		ex.text = xstrdup(s);
+		VEC_PUSH(&ri->examples, ex);
+		return;
+	}
+	int bad = 0;
+	if (!should_flag) {
+		ERR(L, v->line, val_col(v, (size_t)(arrow - s)),
+		    "`pass` examples take no `=>` captures");
+		bad = 1;
+	}
+	size_t tl = (size_t)(arrow - s);
+	while (tl && is_space(s[tl - 1])) tl--;
+	if (!tl) {
+		ERR(L, v->line, v->col, "example text missing before `=>`");
+		bad = 1;
+	}
+	ex.text = xstrndup(s, tl);
+	const char *p = arrow + 2;
+	int any = 0;
+	while (!bad) {
+		while (is_space(*p)) p++;
+		const char *part = p;
+		while (*p && *p != ';') p++;
+		const char *pe = p;
+		while (pe > part && is_space(pe[-1])) pe--;
+		int col = val_col(v, (size_t)(part - s));
+		if (pe == part) {
+			if (*p == ';' || !any) {
+				ERR(L, v->line, col, "expected `source: TEXT`, `role: TEXT` or `cue: TEXT` after `=>`");
+				bad = 1;
+			}
+			break;
+		}
+		const char *colon = memchr(part, ':', (size_t)(pe - part));
+		char **dst = NULL;
+		size_t kl = colon ? (size_t)(colon - part) : 0;
+		while (kl && is_space(part[kl - 1])) kl--;
+		if (colon && kl == 6 && memcmp(part, "source", 6) == 0) dst = &ex.expect_source;
+		else if (colon && kl == 4 && memcmp(part, "role", 4) == 0) dst = &ex.expect_role;
+		else if (colon && kl == 3 && memcmp(part, "cue", 3) == 0) dst = &ex.expect_cue;
+		if (!dst) {
+			ERR(L, v->line, col, "expected `source: TEXT`, `role: TEXT` or `cue: TEXT` after `=>`, not `%.*s`",
+			    (int)(pe - part), part);
+			bad = 1;
+			break;
+		}
+		const char *val = colon + 1;
+		while (val < pe && is_space(*val)) val++;
+		if (val == pe) {
+			ERR(L, v->line, val_col(v, (size_t)(colon - s)) + 1, "`%.*s:` needs a text", (int)kl, part);
+			bad = 1;
+			break;
+		}
+		if (*dst) {
+			ERR(L, v->line, col, "`%.*s:` given twice", (int)kl, part);
+			bad = 1;
+			break;
+		}
+		*dst = xstrndup(val, (size_t)(pe - val));
+		any = 1;
+		if (!*p) break;
+		p++;
+	}
+	VEC_PUSH(&ri->examples, ex);
+}
+
+static void rule_key(loader *L, const char *key, int kcol, raw_val *v)
+{
+	raw_rule *r = cur_rule(L);
+	rule_info *ri = cur_info(L);
+	if (strcmp(key, "category") == 0) {
+		if (r->has_cat) ERR(L, L->line, kcol, "`category` given twice");
+		int c = category_from_name(v->text);
+		if (c < 0)
+			ERR(L, L->line, v->col,
+			    "unknown category `%s` (expected hedge, speculation, weasel or source)", v->text);
+		else
+			ri->cat = (category)c;
+		r->has_cat = 1;
+	} else if (strcmp(key, "weight") == 0) {
+		double w;
+		if (r->has_weight) ERR(L, L->line, kcol, "`weight` given twice");
+		r->has_weight = 1;
+		if (parse_number(v->text, &w) < 0 || w < 0 || w > 1)
+			ERR(L, L->line, v->col, "weight must be a number from 0 to 1, not `%s`", v->text);
+		else
+			ri->weight = w;
+	} else if (strcmp(key, "source") == 0) {
+		if (r->has_source) ERR(L, L->line, kcol, "`source` given twice");
+		r->has_source = 1;
+		if (strcmp(v->text, "named") == 0) ri->skind = SOURCE_NAMED;
+		else if (strcmp(v->text, "anonymous") == 0) ri->skind = SOURCE_ANONYMOUS;
+		else if (strcmp(v->text, "auto") == 0) ri->skind = SOURCE_AUTO;
+		else ERR(L, L->line, v->col, "`source` must be named, anonymous or auto, not `%s`", v->text);
+	} else if (strcmp(key, "note") == 0) {
+		if (r->has_note) ERR(L, L->line, kcol, "`note` given twice");
+		r->has_note = 1;
+		free(ri->note);
+		ri->note = xstrdup(v->text);
+	} else if (strcmp(key, "match") == 0) {
+		VEC_PUSH(&r->match, *v);
+		v->text = NULL;
+	} else if (strcmp(key, "except") == 0) {
+		VEC_PUSH(&r->except, *v);
+		v->text = NULL;
+	} else if (strcmp(key, "pattern") == 0) {
+		VEC_PUSH(&r->pattern, *v);
+		v->text = NULL;
+	} else if (strcmp(key, "except-pattern") == 0) {
+		VEC_PUSH(&r->xpattern, *v);
+		v->text = NULL;
+	} else if (strcmp(key, "flag") == 0) {
+		parse_example(L, ri, v, 1);
+	} else if (strcmp(key, "pass") == 0) {
+		parse_example(L, ri, v, 0);
+	} else {
+		ERR(L, L->line, kcol,
+		    "unknown key `%s` in a rule (expected category, weight, match, pattern, except, "
+		    "except-pattern, source, note, flag or pass)", key);
+	}
+}
+
+static void key_line(loader *L, char *line, char *p)
+{
+	char *eq = strchr(p, '=');
+	int kcol = chars_between(line, p) + 1;
+	if (!eq) {
+		ERR(L, L->line, kcol, "expected `key = value`");
+		return;
+	}
+	if (L->sec == SEC_SKIP) return;
+	if (L->sec == SEC_NONE) {
+		ERR(L, L->line, kcol, "`key = value` line outside a section");
+		L->sec = SEC_SKIP;
+		return;
+	}
+	char *ke = eq;
+	while (ke > p && is_space(ke[-1])) ke--;
+	*ke = '\0';
+	if (!*p) {
+		ERR(L, L->line, kcol, "missing key before `=`");
+		return;
+	}
+	char *val = eq + 1;
+	while (is_space(*val)) val++;
+	char *ve = val + strlen(val);
+	while (ve > val && is_space(ve[-1])) ve--;
+	*ve = '\0';
+	raw_val v = {val, L->line, chars_between(line, val) + 1};
+	if (!*val) {
+		ERR(L, L->line, chars_between(line, eq) + 2, "`%s` has no value", p);
+		return;
+	}
+
+	switch (L->sec) {
+	case SEC_RULE:
+		v.text = xstrdup(val);
+		rule_key(L, p, kcol, &v);
+		free(v.text);
+		break;
+	case SEC_LIST:
+		if (strcmp(p, "items") != 0) {
+			ERR(L, L->line, kcol, "unknown key `%s` in a list (expected items)", p);
+			return;
+		}
+		split_items(L, &L->rs->lists.v[L->rs->lists.n - 1], &v, list_item);
+		break;
+	case SEC_ABBREV:
+		if (!segmenter_has_key(p)) {
+			ERR(L, L->line, kcol, "unknown key `%s` in [abbreviations] (see rules/README.md)", p);
+			return;
+		}
+		split_items(L, p, &v, abbrev_item);
+		break;
+	case SEC_SCORING: {
+		double x;
+		cc_error err;
+		if (parse_number(val, &x) < 0) {
+			ERR(L, L->line, v.col, "`%s` needs a number, not `%s`", p, val);
+			return;
+		}
+		cc_error_clear(&err);
+		if (score_weights_set(&L->rs->weights, p, x, &err) < 0)
+			ERR(L, L->line, kcol, "%s", err.msg[0] ? err.msg : "bad scoring key");
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static void parse_text(loader *L, char *buf, size_t len)
+{
+	size_t i = 0;
+	L->line = 0;
+	L->sec = SEC_NONE;
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) i = 3;
+	while (i < len) {
+		size_t a = i;
+		while (i < len && buf[i] != '\n') i++;
+		size_t b = i;
+		if (i < len) i++;
+		L->line++;
+		if (b > a && buf[b - 1] == '\r') b--;
+		strbuf_reset(&L->tmp);
+		strbuf_append(&L->tmp, buf + a, b - a);
+		char *line = L->tmp.data;
+		if (memchr(line, '\0', b - a)) {
+			ERR(L, L->line, 0, "NUL byte in rule file");
+			continue;
+		}
+		char *p = line;
+		while (is_space(*p)) p++;
+		if (!*p || *p == '#') continue;
+		if (*p == '[') {
+			char *e = p + strlen(p);
+			while (e > p && is_space(e[-1])) e--;
+			*e = '\0';
+			start_section(L, line, p);
+		} else {
+			key_line(L, line, p);
+		}
+	}
+	end_section(L);
+}
+
+static void load_file(loader *L, const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		diags_add(L->d, DIAG_ERROR, path, 0, 0, "cannot open: %s", strerror(errno));
+		return;
+	}
+	strbuf content = {0};
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) strbuf_append(&content, chunk, n);
+	int bad = ferror(fp);
+	fclose(fp);
+	if (bad) {
+		diags_add(L->d, DIAG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
+		strbuf_free(&content);
+		return;
+	}
+	char head[64];
+	int hl = snprintf(head, sizeof head, "file %zu\n", content.len);
+	sha256_update(&L->rs->content, head, (size_t)hl);
+	if (content.len) sha256_update(&L->rs->content, content.data, content.len);
+
+	VEC_PUSH(&L->files, xstrdup(path));
+	L->file = L->files.v[L->files.n - 1];
+	parse_text(L, content.data ? content.data : (char *)"", content.len);
+	strbuf_free(&content);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void load_path(loader *L, const char *path)
+{
+	struct stat sb;
+	if (stat(path, &sb) < 0) {
+		diags_add(L->d, DIAG_ERROR, path, 0, 0, "cannot open: %s", strerror(errno));
+		return;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		load_file(L, path);
+		return;
+	}
+	DIR *dir = opendir(path);
+	if (!dir) {
+		diags_add(L->d, DIAG_ERROR, path, 0, 0, "cannot open folder: %s", strerror(errno));
+		return;
+	}
+	VEC(char *) names = {0};
+	struct dirent *de;
+	while ((de = readdir(dir))) {
+		size_t nl = strlen(de->d_name);
+		if (nl > 6 && de->d_name[0] != '.' && strcmp(de->d_name + nl - 6, ".rules") == 0)
+			VEC_PUSH(&names, xstrdup(de->d_name));
+	}
+	closedir(dir);
+	if (names.n) qsort(names.v, names.n, sizeof *names.v, cmp_str);
+	if (!names.n) diags_add(L->d, DIAG_WARNING, path, 0, 0, "no *.rules files in this folder");
+	size_t pl = strlen(path);
+	for (size_t i = 0; i < names.n; i++) {
+		char *full = xasprintf("%s%s%s", path, pl && path[pl - 1] == '/' ? "" : "/", names.v[i]);
+		load_file(L, full);
+		free(full);
+		free(names.v[i]);
+	}
+	VEC_FREE(&names);
+}
+
+/* ---- pass 2: lists, items, patterns ------------------------------------- */
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static long find_list(const ruleset *rs, const char *name, size_t len)
+{
+	for (size_t i = 0; i < rs->lists.n; i++)
+		if (strlen(rs->lists.v[i].name) == len && memcmp(rs->lists.v[i].name, name, len) == 0)
+			return (long)i;
+	return -1;
+}
+
+static void compile_lists(loader *L)
+{
+	ruleset *rs = L->rs;
+	for (size_t i = 0; i < rs->lists.n; i++) {
+		rs_list *li = &rs->lists.v[i];
+		for (size_t j = 0; j < li->items.n; j++) {
+			const char *it = li->items.v[j];
+			stem_tokenize(L->st, it, 0, (uint32_t)strlen(it), &L->toks);
+			if (L->toks.t.n != 1) continue;
+			const token *t = &L->toks.t.v[0];
+			uint32_t id = key_intern(rs, NS_STEM, token_stem(&L->toks, t), t->stem_len, NULL);
+			VEC_PUSH(&li->stems, id * 2 + ((t->flags & TOK_CAP) ? 1 : 0));
+		}
+		if (li->stems.n) {
+			/* one entry per id; capitalized wins (it matches names too) */
+			qsort(li->stems.v, li->stems.n, sizeof *li->stems.v, cmp_u32);
+			size_t k = 0;
+			for (size_t j = 0; j < li->stems.n; j++) {
+				if (k && li->stems.v[k - 1] >> 1 == li->stems.v[j] >> 1) k--;
+				li->stems.v[k++] = li->stems.v[j];
+			}
+			li->stems.n = k;
+		}
+	}
+}
+
+/* Is the character at s[i] allowed in an item word (apart from the
+ * = * _ @ markers)? Letters, marks, digits, apostrophes, hyphens and
+ * periods are; *len gets its length in bytes. */
+static int item_char_ok(const char *s, size_t i, size_t n, size_t *len)
+{
+	unsigned char c = (unsigned char)s[i];
+	*len = 1;
+	if (c < 0x80)
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		       c == '\'' || c == '-' || c == '.';
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+	if (k <= 0) return 0;
+	*len = (size_t)k;
+	if (cp == 0x2019 || cp == 0x02BC || cp == 0x2010 || cp == 0x2011) return 1;
+	utf8proc_category_t cat = utf8proc_category(cp);
+	return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO;
+}
+
+typedef struct item_ctx {
+	raw_rule *rr;
+	uint32_t rule;
+	int except;
+} item_ctx;
+
+static void compile_item(loader *L, void *ctx, const raw_val *v, size_t a, size_t b)
+{
+	item_ctx *ic = ctx;
+	raw_rule *rr = ic->rr;
+	int except = ic->except;
+	uint32_t rule = ic->rule;
+	ruleset *rs = L->rs;
+	const char *s = v->text;
+	size_t elem0 = rs->elems.n;
+	int bad = 0, words = 0;
+	strbuf sig = {0};
+
+	strbuf_printf(&sig, "%d", except); /* then each word's mode, key and case */
+	size_t i = a;
+	while (i < b && !bad) {
+		while (i < b && is_space(s[i])) i++;
+		if (i >= b) break;
+		size_t wa = i;
+		while (i < b && !is_space(s[i])) i++;
+		size_t wb = i;
+		int col = val_col(v, wa);
+		rs_elem el = {0};
+
+		if (wb - wa == 1 && s[wa] == '_') {
+			el.mode = EL_ANY;
+			VEC_PUSH(&rs->elems, el);
+			strbuf_puts(&sig, " _");
+			continue;
+		}
+		if (s[wa] == '@') {
+			long li = wb - wa > 1 ? find_list(rs, s + wa + 1, wb - wa - 1) : -1;
+			if (li < 0) {
+				ERR(L, v->line, col, "unknown list `%.*s`", (int)(wb - wa), s + wa);
+				bad = 1;
+				break;
+			}
+			if (!rs->lists.v[li].stems.n) {
+				ERR(L, v->line, col, "list `%s` has no single-word items for `@%s`",
+				    rs->lists.v[li].name, rs->lists.v[li].name);
+				bad = 1;
+				break;
+			}
+			rs->lists.v[li].used = 1;
+			el.mode = EL_LIST;
+			el.id = (uint32_t)li;
+			VEC_PUSH(&rs->elems, el);
+			strbuf_printf(&sig, " @%ld", li);
+			words++;
+			continue;
+		}
+		int mode = EL_STEM;
+		size_t ca = wa, cb = wb;
+		if (s[ca] == '=') {
+			mode = EL_EXACT;
+			ca++;
+		}
+		if (cb > ca && s[cb - 1] == '*') {
+			if (mode == EL_EXACT) {
+				ERR(L, v->line, col, "`=` and `*` cannot be combined in `%.*s`",
+				    (int)(wb - wa), s + wa);
+				bad = 1;
+				break;
+			}
+			mode = EL_PREFIX;
+			cb--;
+		}
+		if (ca == cb) {
+			ERR(L, v->line, col, "`%.*s` has no word", (int)(wb - wa), s + wa);
+			bad = 1;
+			break;
+		}
+		for (size_t k = ca; k < cb;) {
+			size_t cl;
+			if (!item_char_ok(s, k, cb, &cl)) {
+				ERR(L, v->line, val_col(v, k),
+				    "unexpected `%.*s` in an item (items are words; use `pattern` for anything else)",
+				    (int)cl, s + k);
+				bad = 1;
+				break;
+			}
+			k += cl;
+		}
+		if (bad) break;
+		stem_tokenize(L->st, s, (uint32_t)ca, (uint32_t)cb, &L->toks);
+		if (L->toks.t.n == 0 || L->toks.t.v[0].start != ca ||
+		    L->toks.t.v[L->toks.t.n - 1].end != cb) {
+			ERR(L, v->line, col, "`%.*s` is not a word", (int)(wb - wa), s + wa);
+			bad = 1;
+			break;
+		}
+		for (size_t k = 0; k < L->toks.t.n; k++) {
+			const token *t = &L->toks.t.v[k];
+			int m = mode;
+			if (mode == EL_PREFIX && k + 1 < L->toks.t.n) m = EL_EXACT;
+			el.mode = (uint8_t)m;
+			el.nocap = !(t->flags & TOK_CAP);
+			if (m == EL_STEM) {
+				el.id = key_intern(rs, NS_STEM, token_stem(&L->toks, t), t->stem_len, NULL);
+				strbuf_printf(&sig, " s%u%s", el.id, el.nocap ? "" : "C");
+			} else if (m == EL_EXACT) {
+				el.id = key_intern(rs, NS_EXACT, token_lower(&L->toks, t), t->lower_len, NULL);
+				strbuf_printf(&sig, " e%u%s", el.id, el.nocap ? "" : "C");
+			} else {
+				el.id = key_intern(rs, NS_PREFIX, token_lower(&L->toks, t), t->lower_len, &el.str);
+				el.len = t->lower_len;
+				strbuf_printf(&sig, " p%u%s", el.id, el.nocap ? "" : "C");
+			}
+			VEC_PUSH(&rs->elems, el);
+			words++;
+		}
+	}
+	size_t nelem = rs->elems.n - elem0;
+	if (!bad && !words) {
+		ERR(L, v->line, val_col(v, a), "an item needs a word other than `_`");
+		bad = 1;
+	}
+	if (!bad && nelem > 64) {
+		ERR(L, v->line, val_col(v, a), "item too long (more than 64 words)");
+		bad = 1;
+	}
+	if (bad) {
+		rs->elems.n = elem0;
+		strbuf_free(&sig);
+		return;
+	}
+	for (size_t k = 0; k < rr->sigs.n; k++)
+		if (strcmp(rr->sigs.v[k], sig.data) == 0) {
+			WARN(L, v->line, val_col(v, a),
+			     "item `%.*s` matches the same words as an earlier item of rule `%s`%s",
+			     (int)(b - a), s + a, rs->rules.v[rule].id,
+			     memchr(s + a, '-', b - a) ? " (hyphens split words)" : "");
+			rs->elems.n = elem0;
+			strbuf_free(&sig);
+			return;
+		}
+	VEC_PUSH(&rr->sigs, strbuf_steal(&sig));
+	rs_item it = {rule, (uint32_t)elem0, (uint16_t)nelem, (uint8_t)except};
+	VEC_PUSH(&rs->items, it);
+	if (nelem > rs->max_elems) rs->max_elems = (uint32_t)nelem;
+	if (except) rs->rx.v[rule].nexcept++;
+}
+
+/* Offsets in an expanded pattern -> offsets in the value as written. */
+typedef struct seg_map {
+	size_t exp, src;
+	int literal; /* 1: copied as written; 0: a %{list} expansion */
+} seg_map;
+typedef VEC(seg_map) seg_maps;
+
+static size_t map_offset(const seg_maps *m, size_t off)
+{
+	size_t src = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->v[i].exp > off) break;
+		src = m->v[i].literal ? m->v[i].src + (off - m->v[i].exp) : m->v[i].src;
+	}
+	return src;
+}
+
+static int cmp_len_desc(const void *a, const void *b)
+{
+	size_t x = strlen(*(char *const *)a), y = strlen(*(char *const *)b);
+	if (x != y) return x < y ? 1 : -1;
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void append_literal(strbuf *out, const char *s)
+{
+	int space = 0;
+	for (; *s; s++) {
+		if (is_space(*s)) {
+			space = 1;
+			continue;
+		}
+		if (space) {
+			strbuf_puts(out, "\\s+");
+			space = 0;
+		}
+		if (strchr("\\^$.|?*+()[]{}#/-", *s)) strbuf_putc(out, '\\');
+		strbuf_putc(out, *s);
+	}
+}
+
+/* Expand %{NAME}; returns 0, or -1 after reporting. */
+static int expand_pattern(loader *L, const raw_val *v, strbuf *out, seg_maps *map)
+{
+	const char *s = v->text;
+	size_t n = strlen(s), i = 0, lit = 0;
+	int bad = 0;
+	seg_map m0 = {0, 0, 1};
+	VEC_PUSH(map, m0);
+	while (i < n) {
+		if (s[i] == '\\' && i + 1 < n) {
+			i += 2;
+			continue;
+		}
+		if (s[i] != '%' || i + 1 >= n || s[i + 1] != '{') {
+			i++;
+			continue;
+		}
+		const char *close = strchr(s + i + 2, '}');
+		if (!close) {
+			ERR(L, v->line, val_col(v, i), "`%%{` without a closing `}`");
+			return -1;
+		}
+		size_t na = i + 2, nb = (size_t)(close - s);
+		long li = find_list(L->rs, s + na, nb - na);
+		strbuf_append(out, s + lit, i - lit);
+		seg_map me = {out->len, i, 0};
+		VEC_PUSH(map, me);
+		if (li < 0) {
+			/* report, and go on with an empty group to find later errors */
+			ERR(L, v->line, val_col(v, i), "unknown list `%.*s` in `%%{%.*s}`",
+			    (int)(nb - na), s + na, (int)(nb - na), s + na);
+			bad = 1;
+			strbuf_puts(out, "(?:)");
+			i = nb + 1;
+			lit = i;
+			seg_map ml = {out->len, i, 1};
+			VEC_PUSH(map, ml);
+			continue;
+		}
+		rs_list *li_ = &L->rs->lists.v[li];
+		char **sorted = xmalloc((li_->items.n + 1) * sizeof *sorted);
+		if (li_->items.n) {
+			memcpy(sorted, li_->items.v, li_->items.n * sizeof *sorted);
+			qsort(sorted, li_->items.n, sizeof *sorted, cmp_len_desc);
+		}
+		li_->used = 1;
+		strbuf_puts(out, "(?:");
+		for (size_t k = 0; k < li_->items.n; k++) {
+			if (k) strbuf_putc(out, '|');
+			append_literal(out, sorted[k]);
+		}
+		strbuf_putc(out, ')');
+		free(sorted);
+		i = nb + 1;
+		lit = i;
+		seg_map ml = {out->len, i, 1};
+		VEC_PUSH(map, ml);
+	}
+	strbuf_append(out, s + lit, n - lit);
+	if (!out->data) strbuf_puts(out, "");
+	return bad ? -1 : 0;
+}
+
+/* A quantifier at s[i], if any: its last byte, its minimum (0 or more),
+ * whether it is unbounded, whether it is possessive. */
+typedef struct quant {
+	size_t last;
+	int min0, unbounded, possessive;
+} quant;
+
+static int quantifier_at(const char *s, size_t n, size_t i, quant *q)
+{
+	if (i >= n) return 0;
+	size_t j = i;
+	q->min0 = q->unbounded = q->possessive = 0;
+	if (s[i] == '*') {
+		q->min0 = q->unbounded = 1;
+	} else if (s[i] == '+') {
+		q->unbounded = 1;
+	} else if (s[i] == '?') {
+		q->min0 = 1;
+	} else if (s[i] == '{') {
+		j = i + 1;
+		size_t d1 = 0, d2 = 0;
+		int zero = 1;
+		while (j < n && s[j] >= '0' && s[j] <= '9') {
+			if (s[j] != '0') zero = 0;
+			j++, d1++;
+		}
+		int comma = j < n && s[j] == ',';
+		if (comma) {
+			j++;
+			while (j < n && s[j] >= '0' && s[j] <= '9') j++, d2++;
+		}
+		if (!d1 || j >= n || s[j] != '}') return 0;
+		q->min0 = zero;
+		q->unbounded = comma && !d2;
+	} else {
+		return 0;
+	}
+	if (j + 1 < n && s[j + 1] == '+') {
+		q->possessive = 1;
+		j++;
+	} else if (j + 1 < n && s[j + 1] == '?') {
+		j++;
+	}
+	q->last = j;
+	return 1;
+}
+
+/* What one alternative of a group holds so far. */
+typedef struct grp {
+	size_t start;
+	int kind;            /* 0 plain or capturing, 1 atomic, 2 zero-width (lookaround, options) */
+	int unb, fixed;      /* current alternative: a backtracking unbounded atom; a mandatory fixed atom */
+	int risky;           /* some alternative is only unbounded atoms and optional parts */
+	int any_unb, all_fixed;
+} grp;
+
+static void grp_end_alt(grp *g)
+{
+	g->risky |= g->unb && !g->fixed;
+	g->any_unb |= g->unb;
+	g->all_fixed &= g->fixed;
+	g->unb = g->fixed = 0;
+}
+
+static void grp_atom(grp *g, int has_q, const quant *q)
+{
+	if (has_q && q->unbounded && !q->possessive) g->unb = 1;
+	else if (!has_q || !q->min0) g->fixed = 1;
+}
+
+/*
+ * Warn about a repeated group whose body is made only of unbounded atoms
+ * and optional parts, like (a+)+, (\w+\s?)* or (.*)+: its iterations can
+ * split a text in exponentially many ways, and a failing match backtracks
+ * catastrophically. (?: \w+)* is fine: each iteration needs its space.
+ */
+static void lint_nested_quantifiers(loader *L, const raw_val *v)
+{
+	const char *s = v->text;
+	size_t n = strlen(s);
+	enum { MAXD = 64 };
+	grp stack[MAXD + 1];
+	int depth = 0;
+	memset(&stack[0], 0, sizeof stack[0]);
+	stack[0].all_fixed = 1;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		quant q;
+		int zero_width = 0;
+		if (c == '\\') {
+			if (i + 1 < n && s[i + 1] == 'Q') {
+				const char *e = strstr(s + i + 2, "\\E");
+				i = e ? (size_t)(e - s) + 1 : n;
+				if (depth <= MAXD) stack[depth].fixed = 1;
+				continue;
+			}
+			i++;
+			if (i >= n) break;
+			zero_width = strchr("bBAzZGK", s[i]) != NULL;
+			if (i + 1 < n && strchr("pPxNgko", s[i]) && s[i + 1] == '{') {
+				const char *e = strchr(s + i, '}');
+				i = e ? (size_t)(e - s) : n;
+			}
+		} else if (c == '[') {
+			i++;
+			if (i < n && s[i] == '^') i++;
+			if (i < n && s[i] == ']') i++;
+			while (i < n && s[i] != ']') {
+				if (s[i] == '\\') {
+					i++;
+				} else if (s[i] == '[' && i + 1 < n && s[i + 1] == ':') {
+					const char *e = strstr(s + i, ":]");
+					if (e) i = (size_t)(e - s) + 1;
+				}
+				i++;
+			}
+		} else if (c == '(') {
+			int kind = 0;
+			size_t open = i;
+			if (i + 1 < n && s[i + 1] == '?') {
+				char k = i + 2 < n ? s[i + 2] : 0;
+				char k2 = i + 3 < n ? s[i + 3] : 0;
+				if (k == '#') {
+					const char *e = strchr(s + i, ')');
+					i = e ? (size_t)(e - s) : n;
+					continue;
+				}
+				size_t skip = i + 2; /* last byte of the group's prefix */
+				if (k == '>' || k == ':' || k == '|' || k == '=' || k == '!') {
+					kind = k == '>' ? 1 : (k == '=' || k == '!') ? 2 : 0;
+				} else if (k == '<' && (k2 == '=' || k2 == '!')) {
+					kind = 2;
+					skip = i + 3;
+				} else if (k == '<' || k == 'P' || k == '\'') {
+					const char *e = strchr(s + i + 2, k == '\'' ? '\'' : '>');
+					if (k == '\'' && e == s + i + 2) e = strchr(s + i + 3, '\'');
+					skip = e ? (size_t)(e - s) : n - 1;
+				} else {
+					/* options: (?i) sets them, (?i:...) is a group */
+					size_t j = i + 2;
+					while (j < n && s[j] != ')' && s[j] != ':') j++;
+					kind = j < n && s[j] == ':' ? 0 : 2;
+					skip = j < n && s[j] == ':' ? j : i + 1;
+				}
+				i = skip;
+			}
+			depth++;
+			if (depth <= MAXD) {
+				memset(&stack[depth], 0, sizeof stack[depth]);
+				stack[depth].start = open;
+				stack[depth].kind = kind;
+				stack[depth].all_fixed = 1;
+			}
+			continue;
+		} else if (c == '|') {
+			if (depth <= MAXD) grp_end_alt(&stack[depth]);
+			continue;
+		} else if (c == ')') {
+			if (depth == 0) continue;
+			depth--;
+			if (depth + 1 > MAXD) continue;
+			grp g = stack[depth + 1];
+			grp_end_alt(&g);
+			int has_q = quantifier_at(s, n, i + 1, &q);
+			if (has_q) i = q.last;
+			if (has_q && q.unbounded && !q.possessive && g.kind == 0 && g.risky)
+				WARN(L, v->line, val_col(v, g.start),
+				     "nested unbounded quantifiers (like `(a+)+`): this pattern may backtrack "
+				     "catastrophically; use a possessive quantifier or an atomic group");
+			grp *pg = &stack[depth];
+			if (g.kind == 2) continue;
+			if (has_q && q.unbounded && !q.possessive && g.kind == 0) {
+				pg->unb = 1;
+			} else if (!has_q || !q.min0) {
+				if (g.kind == 0) pg->unb |= g.any_unb;
+				if (g.all_fixed || g.kind == 1) pg->fixed = 1;
+			} else if (g.kind == 0) {
+				pg->unb |= g.any_unb;
+			}
+			continue;
+		} else if (c == '^' || c == '$') {
+			continue;
+		}
+		/* an atom ended at s[i]: is it repeated? */
+		int has_q = quantifier_at(s, n, i + 1, &q);
+		if (has_q) i = q.last;
+		if (!zero_width && depth <= MAXD) grp_atom(&stack[depth], has_q, &q);
+	}
+}
+
+/* ---- literal prefilter ---------------------------------------------------
+ *
+ * For each pattern, find a set of literal strings (ASCII, lower-cased)
+ * such that every match contains at least one of them, by walking the
+ * pattern: literals, small classes and alternations give exact sets of
+ * strings; concatenation multiplies them (up to LIT_MAX_SET); anything
+ * else (\w, classes, ., repeats) breaks them, and the best set of one
+ * side is kept. Anything this walk does not understand leaves the
+ * pattern without a prefilter: it then runs on every sentence. The sets
+ * of all patterns go into one Aho-Corasick automaton (a DFA over bytes
+ * with ASCII letters folded), run once over each sentence by tag.c.
+ */
+
+#define LIT_MAX_SET 64         /* strings in an exact set */
+#define LIT_MAX_LEN 64         /* bytes in a string of an exact set */
+#define LIT_MIN_USEFUL 3       /* shorter literals match almost everywhere */
+#define AC_MAX_STATES 60000
+
+typedef VEC(char *) strset;
+typedef VEC(strset) strsets;
+
+typedef struct pinfo {
+	int exact;     /* 1: ex holds every string the node can match */
+	strset ex;
+	int all;       /* exact == 0: no constraint at all */
+	strset m;      /* exact == 0, all == 0: every match contains one of these */
+} pinfo;
+
+typedef struct pparse {
+	const char *s;
+	size_t n, i;
+	int fail;
+} pparse;
+
+static void set_free(strset *a)
+{
+	for (size_t i = 0; i < a->n; i++) free(a->v[i]);
+	VEC_FREE(a);
+}
+
+static void set_add(strset *a, const char *x, size_t len)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (strlen(a->v[i]) == len && memcmp(a->v[i], x, len) == 0) return;
+	VEC_PUSH(a, xstrndup(x, len));
+}
+
+static void set_move_all(strset *dst, strset *src)
+{
+	for (size_t i = 0; i < src->n; i++) set_add(dst, src->v[i], strlen(src->v[i]));
+	set_free(src);
+}
+
+static pinfo pi_any(void)
+{
+	pinfo r = {0};
+	r.all = 1;
+	return r;
+}
+
+static pinfo pi_str(const char *x, size_t len)
+{
+	pinfo r = {0};
+	r.exact = 1;
+	set_add(&r.ex, x, len);
+	return r;
+}
+
+static void pi_free(pinfo *a)
+{
+	set_free(&a->ex);
+	set_free(&a->m);
+}
+
+static size_t set_minlen(const strset *a)
+{
+	size_t m = SIZE_MAX;
+	for (size_t i = 0; i < a->n; i++)
+		if (strlen(a->v[i]) < m) m = strlen(a->v[i]);
+	return a->n ? m : 0;
+}
+
+/* Give up exactness: the exact strings become the required ones. */
+static void pi_to_match(pinfo *a)
+{
+	if (!a->exact) return;
+	a->exact = 0;
+	if (set_minlen(&a->ex) < LIT_MIN_USEFUL) {
+		a->all = 1;
+		set_free(&a->ex);
+		return;
+	}
+	a->m = a->ex;
+	memset(&a->ex, 0, sizeof a->ex);
+	a->all = 0;
+}
+
+static pinfo pi_concat(pinfo a, pinfo b)
+{
+	if (a.exact && b.exact && a.ex.n * b.ex.n <= LIT_MAX_SET) {
+		pinfo r = {0};
+		int ok = 1;
+		r.exact = 1;
+		for (size_t i = 0; i < a.ex.n && ok; i++)
+			for (size_t j = 0; j < b.ex.n && ok; j++) {
+				size_t la = strlen(a.ex.v[i]), lb = strlen(b.ex.v[j]);
+				if (la + lb > LIT_MAX_LEN) {
+					ok = 0;
+					break;
+				}
+				char buf[2 * LIT_MAX_LEN + 1];
+				memcpy(buf, a.ex.v[i], la);
+				memcpy(buf + la, b.ex.v[j], lb);
+				set_add(&r.ex, buf, la + lb);
+			}
+		if (ok) {
+			pi_free(&a);
+			pi_free(&b);
+			return r;
+		}
+		pi_free(&r);
+	}
+	pi_to_match(&a);
+	pi_to_match(&b);
+	if (a.all) {
+		pi_free(&a);
+		return b;
+	}
+	if (b.all) {
+		pi_free(&b);
+		return a;
+	}
+	size_t sa = set_minlen(&a.m), sb = set_minlen(&b.m);
+	if (sa > sb || (sa == sb && a.m.n <= b.m.n)) {
+		pi_free(&b);
+		return a;
+	}
+	pi_free(&a);
+	return b;
+}
+
+static pinfo pi_alt(pinfo a, pinfo b)
+{
+	if (a.exact && b.exact && a.ex.n + b.ex.n <= LIT_MAX_SET) {
+		set_move_all(&a.ex, &b.ex);
+		pi_free(&b);
+		return a;
+	}
+	pi_to_match(&a);
+	pi_to_match(&b);
+	if (a.all || b.all) {
+		pi_free(&a);
+		pi_free(&b);
+		return pi_any();
+	}
+	set_move_all(&a.m, &b.m);
+	pi_free(&b);
+	return a;
+}
+
+static pinfo pi_optional(pinfo a)
+{
+	if (a.exact && a.ex.n < LIT_MAX_SET) {
+		set_add(&a.ex, "", 0);
+		return a;
+	}
+	pi_free(&a);
+	return pi_any();
+}
+
+static pinfo pp_alt(pparse *P);
+
+/* Skip to the byte after the next c; fails if there is none. */
+static void pp_skip_past(pparse *P, char c)
+{
+	const char *e = memchr(P->s + P->i, c, P->n - P->i);
+	if (!e) {
+		P->fail = 1;
+		P->i = P->n;
+		return;
+	}
+	P->i = (size_t)(e - P->s) + 1;
+}
+
+static pinfo pp_class(pparse *P)
+{
+	const char *s = P->s;
+	size_t n = P->n;
+	int neg = 0, complex = 0;
+	char chars[16];
+	size_t nc = 0;
+	P->i++;
+	if (P->i < n && s[P->i] == '^') {
+		neg = 1;
+		P->i++;
+	}
+	int first = 1;
+	while (P->i < n && (s[P->i] != ']' || first)) {
+		unsigned char c = (unsigned char)s[P->i];
+		first = 0;
+		if (c == '\\') {
+			if (P->i + 1 >= n) break;
+			unsigned char e = (unsigned char)s[P->i + 1];
+			if (e < 0x80 && !((e | 32) >= 'a' && (e | 32) <= 'z') && !(e >= '0' && e <= '9')) {
+				if (nc < sizeof chars) chars[nc++] = (char)e;
+				else complex = 1;
+			} else {
+				complex = 1;
+				if ((e == 'p' || e == 'P' || e == 'x' || e == 'o') && P->i + 2 < n && s[P->i + 2] == '{') {
+					P->i += 2;
+					pp_skip_past(P, '}');
+					continue;
+				}
+			}
+			P->i += 2;
+			continue;
+		}
+		if (c == '[' && P->i + 1 < n && s[P->i + 1] == ':') {
+			const char *e = strstr(s + P->i, ":]");
+			complex = 1;
+			P->i = e ? (size_t)(e - s) + 2 : n;
+			continue;
+		}
+		if (c == '-' && nc && P->i + 1 < n && s[P->i + 1] != ']') complex = 1;
+		if (c >= 0x80) complex = 1;
+		else if (nc < sizeof chars) chars[nc++] = (char)c;
+		else complex = 1;
+		P->i++;
+	}
+	if (P->i >= n) {
+		P->fail = 1;
+		return pi_any();
+	}
+	P->i++; /* ] */
+	if (neg || complex || !nc) return pi_any();
+	pinfo r = {0};
+	r.exact = 1;
+	for (size_t k = 0; k < nc; k++) {
+		char c = chars[k];
+		if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
+		set_add(&r.ex, &c, 1);
+	}
+	return r;
+}
+
+static pinfo pp_escape(pparse *P)
+{
+	const char *s = P->s;
+	size_t n = P->n;
+	if (P->i + 1 >= n) {
+		P->fail = 1;
+		return pi_any();
+	}
+	unsigned char c = (unsigned char)s[P->i + 1];
+	P->i += 2;
+	if (c == 'Q') {
+		pinfo r = pi_str("", 0);
+		while (P->i < n && !(s[P->i] == '\\' && P->i + 1 < n && s[P->i + 1] == 'E')) {
+			unsigned char b = (unsigned char)s[P->i];
+			pinfo a;
+			if (b >= 0x80) {
+				a = pi_any();
+				P->i++;
+				while (P->i < n && ((unsigned char)s[P->i] & 0xC0) == 0x80) P->i++;
+			} else {
+				char l = (char)((b >= 'A' && b <= 'Z') ? b + 32 : b);
+				a = pi_str(&l, 1);
+				P->i++;
+			}
+			r = pi_concat(r, a);
+		}
+		if (P->i < n) P->i += 2;
+		return r;
+	}
+	if (strchr("bBAzZGKE", c)) return pi_str("", 0);
+	if (strchr("dDwWsShHvVRXCntrfea", c)) return pi_any();
+	if (c == 'N' || c == 'p' || c == 'P' || c == 'x' || c == 'o' || c == 'g' || c == 'k') {
+		if (P->i < n && s[P->i] == '{') pp_skip_past(P, '}');
+		else if (P->i < n && s[P->i] == '<') pp_skip_past(P, '>');
+		else if (P->i < n && s[P->i] == '\'') {
+			P->i++;
+			pp_skip_past(P, '\'');
+		} else if (c == 'p' || c == 'P') P->i++;
+		else while (P->i < n && ((s[P->i] >= '0' && s[P->i] <= '9') ||
+					 ((s[P->i] | 32) >= 'a' && (s[P->i] | 32) <= 'f') || s[P->i] == '-'))
+			P->i++;
+		return pi_any();
+	}
+	if (c == 'c') {
+		if (P->i < n) P->i++;
+		return pi_any();
+	}
+	if (c >= '0' && c <= '9') {
+		while (P->i < n && s[P->i] >= '0' && s[P->i] <= '9') P->i++;
+		return pi_any();
+	}
+	if (c < 0x80 && !((c | 32) >= 'a' && (c | 32) <= 'z')) {
+		char l = (char)c;
+		return pi_str(&l, 1);
+	}
+	P->fail = 1;
+	return pi_any();
+}
+
+static pinfo pp_group(pparse *P)
+{
+	const char *s = P->s;
+	size_t n = P->n;
+	int zero_width = 0;
+	P->i++;
+	if (P->i < n && s[P->i] == '*') {
+		P->fail = 1; /* verbs */
+		return pi_any();
+	}
+	if (P->i < n && s[P->i] == '?') {
+		char c = P->i + 1 < n ? s[P->i + 1] : 0;
+		char c2 = P->i + 2 < n ? s[P->i + 2] : 0;
+		if (c == '#') {
+			pp_skip_past(P, ')');
+			return pi_str("", 0);
+		} else if (c == ':' || c == '|' || c == '>') {
+			P->i += 2;
+		} else if (c == '=' || c == '!') {
+			P->i += 2;
+			zero_width = 1;
+		} else if (c == '<' && (c2 == '=' || c2 == '!')) {
+			P->i += 3;
+			zero_width = 1;
+		} else if (c == '<' || (c == 'P' && c2 == '<')) {
+			pp_skip_past(P, '>');
+		} else if (c == '\'') {
+			P->i += 2;
+			pp_skip_past(P, '\'');
+		} else {
+			/* options: (?i) or (?i:...); no extended mode */
+			size_t j = P->i + 1;
+			while (j < n && (((s[j] | 32) >= 'a' && (s[j] | 32) <= 'z') || s[j] == '-' || s[j] == '^')) {
+				if (s[j] == 'x') P->fail = 1;
+				j++;
+			}
+			if (j >= n || (s[j] != ')' && s[j] != ':') || j == P->i + 1) P->fail = 1;
+			if (P->fail) return pi_any();
+			P->i = j + 1;
+			if (s[j] == ')') return pi_str("", 0);
+		}
+		if (P->fail) return pi_any();
+	}
+	pinfo r = pp_alt(P);
+	if (P->i >= n || s[P->i] != ')') {
+		P->fail = 1;
+		return r;
+	}
+	P->i++;
+	if (zero_width) {
+		pi_free(&r);
+		return pi_str("", 0);
+	}
+	return r;
+}
+
+static pinfo pp_quant(pparse *P, pinfo a)
+{
+	const char *s = P->s;
+	size_t n = P->n;
+	if (P->i >= n) return a;
+	char c = s[P->i];
+	long lo, hi; /* hi < 0: unbounded */
+	if (c == '?') {
+		lo = 0;
+		hi = 1;
+		P->i++;
+	} else if (c == '*') {
+		lo = 0;
+		hi = -1;
+		P->i++;
+	} else if (c == '+') {
+		lo = 1;
+		hi = -1;
+		P->i++;
+	} else if (c == '{') {
+		size_t j = P->i + 1;
+		if (j >= n || s[j] < '0' || s[j] > '9') return a; /* a literal { */
+		lo = 0;
+		while (j < n && s[j] >= '0' && s[j] <= '9') lo = lo * 10 + (s[j++] - '0');
+		hi = lo;
+		if (j < n && s[j] == ',') {
+			j++;
+			if (j < n && s[j] >= '0' && s[j] <= '9') {
+				hi = 0;
+				while (j < n && s[j] >= '0' && s[j] <= '9') hi = hi * 10 + (s[j++] - '0');
+			} else {
+				hi = -1;
+			}
+		}
+		if (j >= n || s[j] != '}') return a;
+		P->i = j + 1;
+	} else {
+		return a;
+	}
+	if (P->i < n && (s[P->i] == '?' || s[P->i] == '+')) P->i++;
+	if (lo == 1 && hi == 1) return a;
+	if (lo == 0 && hi == 0) {
+		pi_free(&a);
+		return pi_str("", 0);
+	}
+	if (lo == 0 && hi == 1) return pi_optional(a);
+	if (lo == 0) {
+		pi_free(&a);
+		return pi_any();
+	}
+	pi_to_match(&a); /* at least once: its strings are still required */
+	return a;
+}
+
+static pinfo pp_seq(pparse *P)
+{
+	const char *s = P->s;
+	pinfo r = pi_str("", 0), run = pi_str("", 0);
+	while (P->i < P->n && !P->fail && s[P->i] != '|' && s[P->i] != ')') {
+		unsigned char c = (unsigned char)s[P->i];
+		pinfo a;
+		if (c == '(') {
+			a = pp_group(P);
+		} else if (c == '[') {
+			a = pp_class(P);
+		} else if (c == '\\') {
+			a = pp_escape(P);
+		} else if (c == '.') {
+			a = pi_any();
+			P->i++;
+		} else if (c == '^' || c == '$') {
+			a = pi_str("", 0);
+			P->i++;
+		} else if (c == '*' || c == '+' || c == '?' || c == '{') {
+			P->fail = 1;
+			break;
+		} else if (c >= 0x80) {
+			a = pi_any();
+			P->i++;
+			while (P->i < P->n && ((unsigned char)s[P->i] & 0xC0) == 0x80) P->i++;
+		} else {
+			char l = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+			a = pi_str(&l, 1);
+			P->i++;
+		}
+		a = pp_quant(P, a);
+		if (a.exact) {
+			run = pi_concat(run, a);
+			if (run.exact) continue;
+		}
+		/* a run of exact atoms ended: fold it in whole, then the atom */
+		r = pi_concat(r, run);
+		run = pi_str("", 0);
+		r = pi_concat(r, a);
+	}
+	return pi_concat(r, run);
+}
+
+static pinfo pp_alt(pparse *P)
+{
+	pinfo r = pp_seq(P);
+	while (!P->fail && P->i < P->n && P->s[P->i] == '|') {
+		P->i++;
+		r = pi_alt(r, pp_seq(P));
+	}
+	return r;
+}
+
+/* The literals one of which every match of pattern s contains, or an
+ * empty set if none could be found. */
+static strset pattern_literals(const char *s, size_t n)
+{
+	pparse P = {s, n, 0, 0};
+	pinfo r = pp_alt(&P);
+	strset out = {0};
+	if (P.i != n) P.fail = 1;
+	pi_to_match(&r);
+	if (!P.fail && !r.all && set_minlen(&r.m) >= LIT_MIN_USEFUL) {
+		out = r.m;
+		memset(&r.m, 0, sizeof r.m);
+	}
+	pi_free(&r);
+	return out;
+}
+
+/* Build the automaton over lits[k] -> pattern number k. */
+static void build_prefilter(ruleset *rs, strset *lits, size_t npat)
+{
+	rs->gated = xcalloc(npat + 1, 1);
+	size_t total = 1;
+	for (size_t k = 0; k < npat; k++) {
+		size_t sum = 0;
+		for (size_t j = 0; j < lits[k].n; j++) sum += strlen(lits[k].v[j]);
+		if (!lits[k].n || total + sum > AC_MAX_STATES) continue;
+		rs->gated[k] = 1;
+		total += sum;
+	}
+	if (total == 1) return;
+
+	/* classes: one per byte used by a literal (ASCII letters folded) */
+	uint8_t used[256] = {0};
+	for (size_t k = 0; k < npat; k++)
+		for (size_t j = 0; rs->gated[k] && j < lits[k].n; j++)
+			for (const unsigned char *p = (const unsigned char *)lits[k].v[j]; *p; p++) used[*p] = 1;
+	uint32_t nc = 1;
+	uint8_t cls_of[256] = {0};
+	for (int b = 0; b < 256; b++)
+		if (used[b]) cls_of[b] = (uint8_t)nc++;
+	for (int b = 0; b < 256; b++) {
+		int f = (b >= 'A' && b <= 'Z') ? b + 32 : b;
+		rs->ac_class[b] = cls_of[f];
+	}
+	rs->ac_nclass = nc;
+
+	/* the trie */
+	uint32_t *delta = xcalloc(total * nc, sizeof *delta);
+	uint32_t *own_head = xcalloc(total, sizeof *own_head); /* 1-based into own */
+	VEC(uint32_t) own_target = {0};
+	VEC(uint32_t) own_next = {0};
+	uint32_t ns = 1;
+	for (size_t k = 0; k < npat; k++) {
+		for (size_t j = 0; rs->gated[k] && j < lits[k].n; j++) {
+			uint32_t st = 0;
+			for (const unsigned char *p = (const unsigned char *)lits[k].v[j]; *p; p++) {
+				uint32_t c = rs->ac_class[*p];
+				if (!delta[st * nc + c]) delta[st * nc + c] = ns++;
+				st = delta[st * nc + c];
+			}
+			VEC_PUSH(&own_target, (uint32_t)k);
+			VEC_PUSH(&own_next, own_head[st]);
+			own_head[st] = (uint32_t)own_target.n;
+		}
+	}
+
+	/* failure links, breadth first, completing the DFA */
+	uint32_t *fail = xcalloc(ns, sizeof *fail);
+	uint32_t *queue = xmalloc(ns * sizeof *queue);
+	uint32_t *cnt = xcalloc(ns + 1, sizeof *cnt);
+	size_t qh = 0, qt = 0;
+	for (uint32_t c = 0; c < nc; c++)
+		if (delta[c]) queue[qt++] = delta[c];
+	while (qh < qt) {
+		uint32_t r = queue[qh++];
+		for (uint32_t c = 0; c < nc; c++) {
+			uint32_t u = delta[r * nc + c];
+			if (u) {
+				fail[u] = delta[fail[r] * nc + c];
+				queue[qt++] = u;
+			} else {
+				delta[r * nc + c] = delta[fail[r] * nc + c];
+			}
+		}
+	}
+	/* outputs: own ones plus those of the failure state */
+	for (size_t q = 0; q < qt; q++) {
+		uint32_t st = queue[q];
+		uint32_t own = 0;
+		for (uint32_t h = own_head[st]; h; h = own_next.v[h - 1]) own++;
+		cnt[st] = own + cnt[fail[st]];
+	}
+	rs->ac_out_off = xcalloc(ns + 1, sizeof *rs->ac_out_off);
+	for (uint32_t st = 0; st < ns; st++) rs->ac_out_off[st + 1] = rs->ac_out_off[st] + cnt[st];
+	rs->ac_out = xmalloc(((size_t)rs->ac_out_off[ns] + 1) * sizeof *rs->ac_out);
+	for (size_t q = 0; q < qt; q++) {
+		uint32_t st = queue[q];
+		uint32_t w = rs->ac_out_off[st];
+		for (uint32_t h = own_head[st]; h; h = own_next.v[h - 1]) rs->ac_out[w++] = own_target.v[h - 1];
+		uint32_t f = fail[st];
+		for (uint32_t x = rs->ac_out_off[f]; x < rs->ac_out_off[f + 1]; x++) rs->ac_out[w++] = rs->ac_out[x];
+	}
+	/* premultiply targets, flag those with outputs */
+	for (size_t x = 0; x < (size_t)ns * nc; x++) {
+		uint32_t u = delta[x];
+		delta[x] = u * nc | (cnt[u] ? AC_OUT : 0);
+	}
+	rs->ac_delta = xrealloc(delta, (size_t)ns * nc * sizeof *delta);
+	rs->ac_nstates = ns;
+	free(own_head);
+	VEC_FREE(&own_target);
+	VEC_FREE(&own_next);
+	free(fail);
+	free(queue);
+	free(cnt);
+}
+
+static int compile_pattern(loader *L, const raw_val *v, uint32_t rule, rs_pattern *out,
+			   strset *lits)
+{
+	strbuf exp = {0};
+	seg_maps map = {0};
+	int rc = -1;
+	int bad = expand_pattern(L, v, &exp, &map) < 0;
+
+	int errcode;
+	PCRE2_SIZE erroff;
+	uint32_t opts = PCRE2_UTF | PCRE2_UCP;
+#ifdef PCRE2_MATCH_INVALID_UTF
+	opts |= PCRE2_MATCH_INVALID_UTF;
+#endif
+	pcre2_code *code = pcre2_compile((PCRE2_SPTR)exp.data, exp.len, opts, &errcode, &erroff, NULL);
+	if (!code) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(errcode, msg, sizeof msg);
+		size_t src = map_offset(&map, erroff);
+		ERR(L, v->line, val_col(v, src), "bad pattern: %s", (const char *)msg);
+		goto done;
+	}
+	if (bad) {
+		pcre2_code_free(code);
+		goto done;
+	}
+	pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* without JIT, the interpreter runs it */
+
+	uint32_t count = 0, esize = 0, capt = 0, minlen = 0;
+	PCRE2_SPTR table;
+	pcre2_pattern_info(code, PCRE2_INFO_NAMECOUNT, &count);
+	pcre2_pattern_info(code, PCRE2_INFO_NAMEENTRYSIZE, &esize);
+	pcre2_pattern_info(code, PCRE2_INFO_NAMETABLE, &table);
+	pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &capt);
+	pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &minlen);
+	for (uint32_t k = 0; k < count; k++) {
+		const char *name = (const char *)table + k * esize + 2;
+		if (strcmp(name, "cue") && strcmp(name, "source") && strcmp(name, "role"))
+			WARN(L, v->line, v->col, "group `%s` has no meaning here (named groups: cue, source, role)",
+			     name);
+	}
+	if (minlen == 0)
+		WARN(L, v->line, v->col, "this pattern can match empty text (empty matches are ignored)");
+	lint_nested_quantifiers(L, v);
+
+	*lits = pattern_literals(exp.data, exp.len);
+	out->code = code;
+	out->rule = rule;
+	out->g_cue = pcre2_substring_number_from_name(code, (PCRE2_SPTR) "cue");
+	out->g_source = pcre2_substring_number_from_name(code, (PCRE2_SPTR) "source");
+	out->g_role = pcre2_substring_number_from_name(code, (PCRE2_SPTR) "role");
+	if (out->g_cue < 0) out->g_cue = -1;
+	if (out->g_source < 0) out->g_source = -1;
+	if (out->g_role < 0) out->g_role = -1;
+	if (capt > L->rs->max_groups) L->rs->max_groups = capt;
+	rc = 0;
+done:
+	strbuf_free(&exp);
+	VEC_FREE(&map);
+	return rc;
+}
+
+static void compile_rules(loader *L, strsets *lits, strsets *xlits)
+{
+	ruleset *rs = L->rs;
+	for (size_t r = 0; r < L->raw.n; r++) {
+		raw_rule *rr = &L->raw.v[r];
+		rs_rulex *x = &rs->rx.v[r];
+		L->file = rr->file;
+		item_ctx ic = {rr, (uint32_t)r, 0};
+		for (size_t k = 0; k < rr->match.n; k++) split_items(L, &ic, &rr->match.v[k], compile_item);
+		ic.except = 1;
+		for (size_t k = 0; k < rr->except.n; k++) split_items(L, &ic, &rr->except.v[k], compile_item);
+		x->pat = (uint32_t)rs->patterns.n;
+		for (size_t k = 0; k < rr->pattern.n; k++) {
+			rs_pattern p;
+			strset ls;
+			if (compile_pattern(L, &rr->pattern.v[k], (uint32_t)r, &p, &ls) == 0) {
+				VEC_PUSH(&rs->patterns, p);
+				VEC_PUSH(lits, ls);
+			}
+		}
+		x->npat = (uint32_t)rs->patterns.n - x->pat;
+		x->xpat = (uint32_t)rs->xpatterns.n;
+		for (size_t k = 0; k < rr->xpattern.n; k++) {
+			rs_pattern p;
+			strset ls;
+			if (compile_pattern(L, &rr->xpattern.v[k], (uint32_t)r, &p, &ls) == 0) {
+				VEC_PUSH(&rs->xpatterns, p);
+				VEC_PUSH(xlits, ls);
+			}
+		}
+		x->nxpat = (uint32_t)rs->xpatterns.n - x->xpat;
+	}
+}
+
+/* Index items by their first element. */
+static void build_index(ruleset *rs)
+{
+	uint32_t nk = rs->nkeys;
+	rs->index_off = xcalloc((size_t)nk + 2, sizeof *rs->index_off);
+	for (int pass = 0; pass < 2; pass++) {
+		uint32_t *fill = NULL;
+		if (pass == 1) {
+			for (uint32_t k = 1; k <= nk + 1; k++) rs->index_off[k] += rs->index_off[k - 1];
+			rs->index_items = xmalloc(((size_t)rs->index_off[nk + 1] + 1) * sizeof *rs->index_items);
+			fill = xmalloc(((size_t)nk + 1) * sizeof *fill);
+			memcpy(fill, rs->index_off, ((size_t)nk + 1) * sizeof *fill);
+		}
+		for (size_t i = 0; i < rs->items.n; i++) {
+			const rs_elem *e = &rs->elems.v[rs->items.v[i].elem];
+			const uint32_t *ids = &e->id;
+			size_t nids = 1, shift = 0;
+			if (e->mode == EL_ANY) {
+				if (pass == 0) VEC_PUSH(&rs->any_items, (uint32_t)i);
+				continue;
+			}
+			if (e->mode == EL_LIST) {
+				ids = rs->lists.v[e->id].stems.v;
+				nids = rs->lists.v[e->id].stems.n;
+				shift = 1;
+			}
+			if (e->mode == EL_PREFIX && pass == 0) {
+				size_t k = 0;
+				while (k < rs->prefix_lens.n && rs->prefix_lens.v[k] != e->len) k++;
+				if (k == rs->prefix_lens.n) VEC_PUSH(&rs->prefix_lens, e->len);
+			}
+			for (size_t k = 0; k < nids; k++) {
+				uint32_t id = ids[k] >> shift;
+				if (pass == 0) rs->index_off[id + 1]++;
+				else rs->index_items[fill[id]++] = (uint32_t)i;
+			}
+		}
+		free(fill);
+	}
+	if (rs->prefix_lens.n)
+		qsort(rs->prefix_lens.v, rs->prefix_lens.n, sizeof *rs->prefix_lens.v, cmp_u32);
+}
+
+/* ---- hash --------------------------------------------------------------- */
+
+static void update_hash(ruleset *rs)
+{
+	sha256_ctx c = rs->content;
+	sha256_update(&c, "selection\n", 10);
+	for (size_t i = 0; i < rs->rules.n; i++) {
+		if (rs->rules.v[i].enabled) continue;
+		sha256_update(&c, "-", 1);
+		sha256_update(&c, rs->rules.v[i].id, strlen(rs->rules.v[i].id));
+		sha256_update(&c, "\n", 1);
+	}
+	sha256_final_hex(&c, rs->hash);
+}
+
+/* ---- public ------------------------------------------------------------- */
+
+static void raw_vals_free(raw_vals *v)
+{
+	for (size_t i = 0; i < v->n; i++) free(v->v[i].text);
+	VEC_FREE(v);
+}
+
+static void loader_free(loader *L)
+{
+	for (size_t i = 0; i < L->raw.n; i++) {
+		raw_rule *r = &L->raw.v[i];
+		raw_vals_free(&r->match);
+		raw_vals_free(&r->except);
+		raw_vals_free(&r->pattern);
+		raw_vals_free(&r->xpattern);
+		for (size_t k = 0; k < r->sigs.n; k++) free(r->sigs.v[k]);
+		VEC_FREE(&r->sigs);
+	}
+	VEC_FREE(&L->raw);
+	for (size_t i = 0; i < L->files.n; i++) free(L->files.v[i]);
+	VEC_FREE(&L->files);
+	tokens_free(&L->toks);
+	stemmer_free(L->st);
+	strbuf_free(&L->tmp);
+}
+
+ruleset *ruleset_load(const char *const *paths, size_t npaths, diags *d)
+{
+	ruleset *rs = xcalloc(1, sizeof *rs);
+	loader L = {0};
+	size_t errors0 = d->errors;
+	L.rs = rs;
+	L.d = d;
+	L.st = stemmer_new();
+	rs->seg = segmenter_new();
+	score_weights_default(&rs->weights);
+	sha256_init(&rs->content);
+
+	if (!npaths) diags_add(d, DIAG_ERROR, NULL, 0, 0, "no rule files given");
+	for (size_t i = 0; i < npaths; i++) load_path(&L, paths[i]);
+
+	if (rs->rules.n) {
+		VEC_RESERVE(&rs->rx, rs->rules.n);
+		memset(rs->rx.v, 0, rs->rules.n * sizeof *rs->rx.v);
+		rs->rx.n = rs->rules.n;
+	}
+	compile_lists(&L);
+	strsets lits = {0}, xlits = {0};
+	compile_rules(&L, &lits, &xlits);
+	for (size_t i = 0; i < xlits.n; i++) VEC_PUSH(&lits, xlits.v[i]);
+	build_prefilter(rs, lits.v, lits.n);
+	for (size_t i = 0; i < lits.n; i++) set_free(&lits.v[i]);
+	VEC_FREE(&lits);
+	VEC_FREE(&xlits);
+	for (size_t i = 0; i < rs->lists.n; i++) {
+		rs_list *li = &rs->lists.v[i];
+		if (!li->items.n)
+			diags_add(d, DIAG_WARNING, li->file, li->line, 0, "list `%s` has no items", li->name);
+		else if (!li->used)
+			diags_add(d, DIAG_WARNING, li->file, li->line, 0, "list `%s` is not used by any rule",
+				  li->name);
+	}
+	build_index(rs);
+	update_hash(rs);
+	loader_free(&L);
+
+	if (d->errors > errors0) {
+		ruleset_free(rs);
+		return NULL;
+	}
+	return rs;
+}
+
+void ruleset_free(ruleset *rs)
+{
+	if (!rs) return;
+	for (size_t i = 0; i < rs->rules.n; i++) {
+		rule_info *r = &rs->rules.v[i];
+		free(r->id);
+		free(r->note);
+		free(r->file);
+		for (size_t k = 0; k < r->examples.n; k++) {
+			rule_example *e = &r->examples.v[k];
+			free(e->text);
+			free(e->expect_source);
+			free(e->expect_role);
+			free(e->expect_cue);
+		}
+		VEC_FREE(&r->examples);
+	}
+	VEC_FREE(&rs->rules);
+	VEC_FREE(&rs->rx);
+	VEC_FREE(&rs->items);
+	VEC_FREE(&rs->elems);
+	for (size_t i = 0; i < rs->patterns.n; i++) pcre2_code_free(rs->patterns.v[i].code);
+	for (size_t i = 0; i < rs->xpatterns.n; i++) pcre2_code_free(rs->xpatterns.v[i].code);
+	VEC_FREE(&rs->patterns);
+	VEC_FREE(&rs->xpatterns);
+	for (size_t i = 0; i < rs->lists.n; i++) {
+		rs_list *li = &rs->lists.v[i];
+		free(li->name);
+		free(li->file);
+		for (size_t k = 0; k < li->items.n; k++) free(li->items.v[k]);
+		VEC_FREE(&li->items);
+		VEC_FREE(&li->stems);
+	}
+	VEC_FREE(&rs->lists);
+	free(rs->keys);
+	strbuf_free(&rs->keystr);
+	free(rs->index_off);
+	free(rs->index_items);
+	VEC_FREE(&rs->any_items);
+	VEC_FREE(&rs->prefix_lens);
+	free(rs->ac_delta);
+	free(rs->ac_out_off);
+	free(rs->ac_out);
+	free(rs->gated);
+	segmenter_free(rs->seg);
+	free(rs);
+}
+
+size_t ruleset_size(const ruleset *rs)
+{
+	return rs->rules.n;
+}
+
+const rule_info *ruleset_rule(const ruleset *rs, size_t i)
+{
+	return i < rs->rules.n ? &rs->rules.v[i] : NULL;
+}
+
+long ruleset_find(const ruleset *rs, const char *id)
+{
+	for (size_t i = 0; i < rs->rules.n; i++)
+		if (strcmp(rs->rules.v[i].id, id) == 0) return (long)i;
+	return -1;
+}
+
+const char *ruleset_hash(const ruleset *rs)
+{
+	return rs->hash;
+}
+
+const segmenter *ruleset_segmenter(const ruleset *rs)
+{
+	return rs->seg;
+}
+
+const score_weights *ruleset_weights(const ruleset *rs)
+{
+	return &rs->weights;
+}
+
+void ruleset_set_enabled(ruleset *rs, size_t i, int on)
+{
+	if (i >= rs->rules.n) return;
+	rs->rules.v[i].enabled = on ? 1 : 0;
+	update_hash(rs);
+}

@@ -1,2 +1,427 @@
-/* stub: being written */
+/*
+ * stem.c — stage 4: a sentence span -> word tokens, each with its span,
+ * flags, lower-cased form and Snowball English stem.
+ *
+ * Reads: normalized UTF-8 text (invalid bytes are tolerated and treated as
+ * punctuation). Adds: tokens (stem.h). A token is a run of letters, marks
+ * and digits; it keeps inside it an apostrophe between two word
+ * characters (don't, company's), a period between two digits (3.5, 1.2.3),
+ * a comma before exactly three digits after a digit (1,000,000), and the
+ * periods of letter-dot abbreviations (U.S., e.g., a.m. — a period after a
+ * single letter that is followed by a letter, plus the final period).
+ * Hyphens split words. The lower-cased form maps U+2019 to an ASCII
+ * apostrophe so that rules written with ' match typographic text. Words
+ * longer than TOKEN_MAX bytes are split.
+ *
+ * Stems come from libstemmer ("english"), through a bounded per-stemmer
+ * cache (set-associative, fixed size), so steady-state tokenizing does no
+ * allocation and rarely calls the stemmer.
+ */
 #include "config.h"
+#include "stem.h"
+
+#include <libstemmer.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#define TOKEN_MAX 1024   /* longer words are split (lengths fit uint16_t) */
+
+/* ---- character classes -------------------------------------------------- */
+
+enum cclass {
+	C_SPACE,  /* white space, format characters: nothing */
+	C_WORD,   /* letters, marks, digits */
+	C_PUNCT,  /* punctuation: breaks phrases */
+	C_HYPHEN, /* hyphens: split words, do not break phrases */
+	C_APOS,   /* apostrophes: do not break phrases */
+	C_SYMBOL  /* symbols ($, +, ...): neither words nor phrase breaks */
+};
+
+static unsigned char ascii_class[128];
+static unsigned char ascii_lower[128];
+static int tables_ready;
+
+static void init_tables(void)
+{
+	if (tables_ready) return;
+	for (int c = 0; c < 128; c++) {
+		unsigned char k;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+			k = C_WORD;
+		else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
+			k = C_SPACE;
+		else if (c < 32 || c == 127)
+			k = C_SPACE;
+		else if (c == '-')
+			k = C_HYPHEN;
+		else if (c == '\'')
+			k = C_APOS;
+		else if (strchr("$+<=>^`|~", c))
+			k = C_SYMBOL;
+		else
+			k = C_PUNCT;
+		ascii_class[c] = k;
+		ascii_lower[c] = (unsigned char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+	}
+	/* Benign race: every thread writes the same values. */
+	tables_ready = 1;
+}
+
+static enum cclass class_of(int32_t cp)
+{
+	if (cp < 128) return (enum cclass)ascii_class[cp];
+	if (cp == 0x2019 || cp == 0x02BC) return C_APOS;
+	if (cp == 0x2010 || cp == 0x2011) return C_HYPHEN;
+	switch (utf8proc_category(cp)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
+	case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+		return C_WORD;
+	case UTF8PROC_CATEGORY_PC: case UTF8PROC_CATEGORY_PD: case UTF8PROC_CATEGORY_PS:
+	case UTF8PROC_CATEGORY_PE: case UTF8PROC_CATEGORY_PI: case UTF8PROC_CATEGORY_PF:
+	case UTF8PROC_CATEGORY_PO:
+		return C_PUNCT;
+	case UTF8PROC_CATEGORY_SM: case UTF8PROC_CATEGORY_SC: case UTF8PROC_CATEGORY_SK:
+	case UTF8PROC_CATEGORY_SO:
+		return C_SYMBOL;
+	case UTF8PROC_CATEGORY_ZS: case UTF8PROC_CATEGORY_ZL: case UTF8PROC_CATEGORY_ZP:
+	case UTF8PROC_CATEGORY_CC: case UTF8PROC_CATEGORY_CF:
+		return C_SPACE;
+	default:
+		return C_PUNCT; /* unassigned, private use */
+	}
+}
+
+static int is_digit_cp(int32_t cp)
+{
+	if (cp < 128) return cp >= '0' && cp <= '9';
+	return utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
+}
+
+static int is_letter_cp(int32_t cp)
+{
+	if (cp < 128) return (cp | 32) >= 'a' && (cp | 32) <= 'z';
+	utf8proc_category_t c = utf8proc_category(cp);
+	return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
+}
+
+static int is_upper_cp(int32_t cp)
+{
+	if (cp < 128) return cp >= 'A' && cp <= 'Z';
+	utf8proc_category_t c = utf8proc_category(cp);
+	return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT;
+}
+
+/* Decode the code point at p (p < e). Invalid bytes decode as U+FFFD with
+ * length 1 (classed as punctuation by the caller). */
+static int32_t decode(const unsigned char *p, const unsigned char *e, int *len)
+{
+	if (*p < 0x80) {
+		*len = 1;
+		return *p;
+	}
+	int32_t cp;
+	utf8proc_ssize_t n = utf8proc_iterate(p, e - p, &cp);
+	if (n <= 0) {
+		*len = 1;
+		return -1;
+	}
+	*len = (int)n;
+	return cp;
+}
+
+static enum cclass class_at(const unsigned char *p, const unsigned char *e, int32_t *cp, int *len)
+{
+	*cp = decode(p, e, len);
+	return *cp < 0 ? C_PUNCT : class_of(*cp);
+}
+
+/* ---- lower-casing ------------------------------------------------------- */
+
+void stem_lower(const char *s, size_t len, strbuf *out)
+{
+	init_tables();
+	const unsigned char *p = (const unsigned char *)s, *e = p + len;
+	strbuf_reserve(out, len);
+	while (p < e) {
+		if (*p < 0x80) {
+			out->data[out->len++] = (char)ascii_lower[*p++];
+			continue;
+		}
+		int n;
+		int32_t cp = decode(p, e, &n);
+		if (cp < 0) {
+			out->data[out->len++] = (char)*p++;
+			continue;
+		}
+		if (cp == 0x2019 || cp == 0x02BC) {
+			out->data[out->len++] = '\'';
+			p += n;
+			continue;
+		}
+		int32_t lc = utf8proc_tolower(cp);
+		unsigned char buf[4];
+		utf8proc_ssize_t m = utf8proc_encode_char(lc, buf);
+		/* A lower-case form may be longer than its capital (rare). */
+		strbuf_reserve(out, (size_t)m + (size_t)(e - p));
+		memcpy(out->data + out->len, buf, (size_t)m);
+		out->len += (size_t)m;
+		p += n;
+	}
+	out->data[out->len] = '\0';
+}
+
+/* ---- the stemmer and its cache ------------------------------------------ */
+
+#define CACHE_WAYS 4
+#define CACHE_SETS 2048          /* 8192 slots x 64 bytes = 512 KiB */
+#define CACHE_STR 29             /* longest word (and stem) cached */
+
+typedef struct cache_slot {
+	uint32_t hash;
+	uint8_t klen, slen;      /* klen == 0: empty */
+	char key[CACHE_STR];
+	char stem[CACHE_STR];
+} cache_slot;
+
+struct stemmer {
+	struct sb_stemmer *sb;
+	cache_slot *cache;
+	unsigned victim;         /* round-robin replacement */
+	strbuf lower;            /* scratch for one token's lower form */
+};
+
+stemmer *stemmer_new(void)
+{
+	init_tables();
+	stemmer *s = xcalloc(1, sizeof *s);
+	s->sb = sb_stemmer_new("english", NULL);
+	if (!s->sb) die("libstemmer has no English stemmer");
+	s->cache = xcalloc(CACHE_SETS * CACHE_WAYS, sizeof *s->cache);
+	return s;
+}
+
+void stemmer_free(stemmer *s)
+{
+	if (!s) return;
+	sb_stemmer_delete(s->sb);
+	free(s->cache);
+	strbuf_free(&s->lower);
+	free(s);
+}
+
+static uint32_t hash_bytes(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+const char *stemmer_stem(stemmer *s, const char *lower, size_t len, size_t *outlen)
+{
+	/* Snowball English leaves words of one or two letters as they are. */
+	if (len <= 2) {
+		*outlen = len;
+		return lower;
+	}
+	uint32_t h = 0;
+	cache_slot *set = NULL;
+	if (len <= CACHE_STR) {
+		h = hash_bytes(lower, len);
+		set = s->cache + (h & (CACHE_SETS - 1)) * CACHE_WAYS;
+		for (int w = 0; w < CACHE_WAYS; w++) {
+			cache_slot *c = &set[w];
+			if (c->hash == h && c->klen == len && memcmp(c->key, lower, len) == 0) {
+				*outlen = c->slen;
+				return c->stem;
+			}
+		}
+	}
+	const sb_symbol *r = sb_stemmer_stem(s->sb, (const sb_symbol *)lower, (int)len);
+	if (!r) die("out of memory (stemmer)");
+	size_t rl = (size_t)sb_stemmer_length(s->sb);
+	*outlen = rl;
+	if (set && rl <= CACHE_STR) {
+		cache_slot *c = NULL;
+		for (int w = 0; w < CACHE_WAYS && !c; w++)
+			if (set[w].klen == 0) c = &set[w];
+		if (!c) c = &set[s->victim++ % CACHE_WAYS];
+		c->hash = h;
+		c->klen = (uint8_t)len;
+		c->slen = (uint8_t)rl;
+		memcpy(c->key, lower, len);
+		memcpy(c->stem, r, rl);
+		return c->stem;
+	}
+	return (const char *)r;
+}
+
+/* ---- tokens ------------------------------------------------------------- */
+
+void tokens_reset(tokens *ts)
+{
+	ts->t.n = 0;
+	strbuf_reset(&ts->arena);
+}
+
+void tokens_free(tokens *ts)
+{
+	VEC_FREE(&ts->t);
+	strbuf_free(&ts->arena);
+}
+
+/* Store the lower form and stem of text[a, b) as a new token. */
+static void add_token(stemmer *s, tokens *ts, const char *text, uint32_t a, uint32_t b,
+		      uint16_t flags)
+{
+	token t;
+	t.start = a;
+	t.end = b;
+	t.flags = flags;
+	strbuf_reset(&s->lower);
+	stem_lower(text + a, b - a, &s->lower);
+	size_t ll = s->lower.len;
+	size_t sl;
+	const char *st = stemmer_stem(s, s->lower.data, ll, &sl);
+
+	strbuf *ar = &ts->arena;
+	strbuf_reserve(ar, ll + sl + 2);
+	t.lower = (uint32_t)ar->len;
+	t.lower_len = (uint16_t)ll;
+	memcpy(ar->data + ar->len, s->lower.data, ll + 1);
+	ar->len += ll + 1;
+	if (sl == ll && memcmp(st, s->lower.data, ll) == 0) {
+		t.stem = t.lower;
+	} else {
+		t.stem = (uint32_t)ar->len;
+		memcpy(ar->data + ar->len, st, sl);
+		ar->data[ar->len + sl] = '\0';
+		ar->len += sl + 1;
+	}
+	t.stem_len = (uint16_t)sl;
+	VEC_PUSH(&ts->t, t);
+}
+
+/* The token whose first word character is at *pos: returns its end and
+ * sets *flags (TOK_CAP, TOK_UPPER, TOK_DIGIT). */
+static uint32_t scan_word(const char *text, uint32_t pos, uint32_t end, uint16_t *flags)
+{
+	const unsigned char *base = (const unsigned char *)text;
+	const unsigned char *e = base + end;
+	uint32_t p = pos;
+	int seglen = 0;          /* word characters since the start or the last joined '.' */
+	int abbr = 0;            /* joined a letter-dot-letter period */
+	int prev_letter = 0, prev_digit = 0;
+	int letters = 0, uppers = 0;
+	int first = 1;
+	uint16_t f = 0;
+
+	while (p < end && p - pos < TOKEN_MAX) {
+		int n;
+		int32_t cp;
+		enum cclass c = class_at(base + p, e, &cp, &n);
+		if (c == C_WORD) {
+			if (is_letter_cp(cp)) {
+				letters++;
+				if (is_upper_cp(cp)) {
+					uppers++;
+					if (first) f |= TOK_CAP;
+				}
+				prev_letter = 1;
+				prev_digit = 0;
+			} else if (is_digit_cp(cp)) {
+				f |= TOK_DIGIT;
+				prev_letter = 0;
+				prev_digit = 1;
+			} else {
+				/* marks keep the previous character's kind */
+				if (!prev_letter && !prev_digit) prev_letter = 1;
+			}
+			first = 0;
+			seglen++;
+			p += (uint32_t)n;
+			continue;
+		}
+		/* a joiner needs a word character right after it */
+		if (p + (uint32_t)n >= end) break;
+		int n2;
+		int32_t cp2;
+		enum cclass c2 = class_at(base + p + n, e, &cp2, &n2);
+		if (c2 != C_WORD) break;
+		if (c == C_APOS && (prev_letter || prev_digit)) {
+			prev_letter = prev_digit = 0;
+			p += (uint32_t)n;
+			continue;
+		}
+		if (cp == '.' && prev_digit && is_digit_cp(cp2)) {
+			prev_digit = 0;
+			p += 1;
+			continue;
+		}
+		if (cp == '.' && prev_letter && seglen == 1 && is_letter_cp(cp2)) {
+			abbr = 1;
+			seglen = 0;
+			prev_letter = 0;
+			p += 1;
+			continue;
+		}
+		if (cp == ',' && prev_digit) {
+			/* exactly three digits, then no digit */
+			uint32_t q = p + 1;
+			int k = 0;
+			while (q < end && k < 4 && base[q] >= '0' && base[q] <= '9') {
+				q++;
+				k++;
+			}
+			if (k == 3) {
+				prev_digit = 0;
+				p += 1;
+				continue;
+			}
+		}
+		break;
+	}
+	/* the final period of U.S. */
+	if (abbr && seglen == 1 && p < end && base[p] == '.') p++;
+	if (letters >= 2 && uppers == letters) f |= TOK_UPPER;
+	*flags = f;
+	return p;
+}
+
+void stem_tokenize(stemmer *s, const char *text, uint32_t start, uint32_t end, tokens *ts)
+{
+	const unsigned char *base = (const unsigned char *)text;
+	const unsigned char *e = base + end;
+	uint32_t p = start;
+	int punct = 0;
+
+	tokens_reset(ts);
+	while (p < end) {
+		/* fast skip of ASCII non-word bytes */
+		unsigned char b = base[p];
+		if (b < 0x80 && ascii_class[b] != C_WORD) {
+			if (ascii_class[b] == C_PUNCT) punct = 1;
+			p++;
+			continue;
+		}
+		int n;
+		int32_t cp;
+		enum cclass c = class_at(base + p, e, &cp, &n);
+		if (c != C_WORD) {
+			if (c == C_PUNCT) punct = 1;
+			p += (uint32_t)n;
+			continue;
+		}
+		uint16_t flags;
+		uint32_t q = scan_word(text, p, end, &flags);
+		if (ts->t.n == 0) flags |= TOK_FIRST;
+		else if (punct) flags |= TOK_PUNCT_BEFORE;
+		add_token(s, ts, text, p, q, flags);
+		punct = 0;
+		p = q;
+	}
+}

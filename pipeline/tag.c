@@ -1,2 +1,493 @@
-/* stub: being written */
+/*
+ * tag.c — stage 5: a sentence and its tokens -> tags.
+ *
+ * Reads: the sentence span, its tokens (stem.c) and the compiled rule set
+ * (ruleset-int.h). Adds: one tag per rule match. Word and phrase items are
+ * found through the rule set's index (each token's stem and lower form
+ * are looked up once; a phrase never continues across a token with
+ * TOK_PUNCT_BEFORE), so the cost grows with the number of tokens, not with
+ * the number of rules. PCRE2 patterns run on the sentence text, all
+ * non-overlapping matches, under a match limit so that a catastrophic
+ * pattern fails alone. Then, per rule: matches overlapping an exception are
+ * dropped (or kept flagged, for explain), and of overlapping matches the
+ * one starting first (then the longest) is kept.
+ *
+ * `source = auto` decides anonymity from the captured source (or the
+ * whole match) with the heuristic in source_is_anonymous() below.
+ */
 #include "config.h"
+#include "tag.h"
+#include "ruleset-int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Limits for one pcre2_match call (see rules/README.md). */
+#define MATCH_LIMIT 2000000
+#define DEPTH_LIMIT 10000
+#define JIT_STACK_MAX (1024 * 1024)
+
+typedef struct xspan {
+	uint32_t rule, start, end;
+} xspan;
+
+struct tagger {
+	const ruleset *rs;
+	int keep_suppressed;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jstack;
+	VEC(uint32_t) stem_id;   /* per token: NS_STEM key id (0: no rule uses it) */
+	VEC(uint32_t) lower_id;  /* per token: NS_EXACT key id */
+	VEC(tag) cands;          /* this sentence's matches, before exceptions */
+	VEC(xspan) xspans;       /* this sentence's exception matches */
+	uint32_t *rule_mark;     /* rule -> generation in which it has a candidate */
+	uint32_t *pat_mark;      /* pattern -> generation in which the prefilter let it run */
+	uint32_t gen;
+	VEC(uint32_t) marked;    /* rules with candidates in this sentence */
+};
+
+tagger *tagger_new(const ruleset *rs)
+{
+	tagger *t = xcalloc(1, sizeof *t);
+	t->rs = rs;
+	t->md = pcre2_match_data_create(rs->max_groups + 1, NULL);
+	t->mctx = pcre2_match_context_create(NULL);
+	t->jstack = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
+	if (!t->md || !t->mctx || !t->jstack) die("out of memory (PCRE2)");
+	pcre2_set_match_limit(t->mctx, MATCH_LIMIT);
+	pcre2_set_depth_limit(t->mctx, DEPTH_LIMIT);
+	pcre2_jit_stack_assign(t->mctx, NULL, t->jstack);
+	t->rule_mark = xcalloc(rs->rules.n + 1, sizeof *t->rule_mark);
+	t->pat_mark = xcalloc(rs->patterns.n + rs->xpatterns.n + 1, sizeof *t->pat_mark);
+	return t;
+}
+
+void tagger_free(tagger *t)
+{
+	if (!t) return;
+	pcre2_match_data_free(t->md);
+	pcre2_match_context_free(t->mctx);
+	pcre2_jit_stack_free(t->jstack);
+	VEC_FREE(&t->stem_id);
+	VEC_FREE(&t->lower_id);
+	VEC_FREE(&t->cands);
+	VEC_FREE(&t->xspans);
+	VEC_FREE(&t->marked);
+	free(t->rule_mark);
+	free(t->pat_mark);
+	free(t);
+}
+
+void tagger_keep_suppressed(tagger *t, int on)
+{
+	t->keep_suppressed = on;
+}
+
+static void mark_rule(tagger *t, uint32_t rule)
+{
+	if (t->rule_mark[rule] != t->gen) {
+		t->rule_mark[rule] = t->gen;
+		VEC_PUSH(&t->marked, rule);
+	}
+}
+
+/* ---- word and phrase items ---------------------------------------------- */
+
+/* Does the list hold stem id for a token with these flags? */
+static int list_has(const rs_list *li, uint32_t id, unsigned flags)
+{
+	size_t lo = 0, hi = li->stems.n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (li->stems.v[mid] >> 1 < id) lo = mid + 1;
+		else hi = mid;
+	}
+	if (lo >= li->stems.n || li->stems.v[lo] >> 1 != id) return 0;
+	return (li->stems.v[lo] & 1) || !rs_name_like(flags);
+}
+
+static int elem_matches(const tagger *t, const rs_elem *e, const tokens *toks, size_t k)
+{
+	const ruleset *rs = t->rs;
+	const token *tk = &toks->t.v[k];
+	if (e->nocap && e->mode != EL_LIST && rs_name_like(tk->flags)) return 0;
+	switch (e->mode) {
+	case EL_STEM:
+		return t->stem_id.v[k] == e->id;
+	case EL_EXACT:
+		return t->lower_id.v[k] == e->id;
+	case EL_PREFIX:
+		return tk->lower_len >= e->len &&
+		       memcmp(token_lower(toks, tk), rs->keystr.data + e->str, e->len) == 0;
+	case EL_ANY:
+		return 1;
+	case EL_LIST:
+		return t->stem_id.v[k] && list_has(&rs->lists.v[e->id], t->stem_id.v[k], tk->flags);
+	}
+	return 0;
+}
+
+/* Try item it at token i (its first element is known to match). */
+static void try_item(tagger *t, uint32_t item, const tokens *toks, size_t i)
+{
+	const ruleset *rs = t->rs;
+	const rs_item *it = &rs->items.v[item];
+	if (!rs->rules.v[it->rule].enabled) return;
+	size_t n = toks->t.n;
+	if (i + it->nelem > n) return;
+	const rs_elem *el = &rs->elems.v[it->elem];
+	if (el[0].mode != EL_ANY && !elem_matches(t, &el[0], toks, i)) return; /* case, list */
+	for (size_t k = 1; k < it->nelem; k++) {
+		if (toks->t.v[i + k].flags & TOK_PUNCT_BEFORE) return;
+		if (!elem_matches(t, &el[k], toks, i + k)) return;
+	}
+	uint32_t s = toks->t.v[i].start, e = toks->t.v[i + it->nelem - 1].end;
+	if (it->except) {
+		xspan x = {it->rule, s, e};
+		VEC_PUSH(&t->xspans, x);
+		return;
+	}
+	tag tg = {0};
+	tg.rule = it->rule;
+	tg.start = s;
+	tg.end = e;
+	tg.cue.start = s;
+	tg.cue.end = e;
+	VEC_PUSH(&t->cands, tg);
+	mark_rule(t, it->rule);
+}
+
+static void try_items(tagger *t, uint32_t key, const tokens *toks, size_t i)
+{
+	const ruleset *rs = t->rs;
+	for (uint32_t j = rs->index_off[key]; j < rs->index_off[key + 1]; j++)
+		try_item(t, rs->index_items[j], toks, i);
+}
+
+static void match_items(tagger *t, const tokens *toks)
+{
+	const ruleset *rs = t->rs;
+	size_t n = toks->t.n;
+	VEC_RESERVE(&t->stem_id, n);
+	VEC_RESERVE(&t->lower_id, n);
+	for (size_t i = 0; i < n; i++) {
+		const token *tk = &toks->t.v[i];
+		t->stem_id.v[i] = rs_key_find(rs, NS_STEM, token_stem(toks, tk), tk->stem_len);
+		t->lower_id.v[i] = rs_key_find(rs, NS_EXACT, token_lower(toks, tk), tk->lower_len);
+	}
+	if (!rs->items.n) return;
+	for (size_t i = 0; i < n; i++) {
+		const token *tk = &toks->t.v[i];
+		if (t->stem_id.v[i]) try_items(t, t->stem_id.v[i], toks, i);
+		if (t->lower_id.v[i]) try_items(t, t->lower_id.v[i], toks, i);
+		for (size_t p = 0; p < rs->prefix_lens.n && rs->prefix_lens.v[p] <= tk->lower_len; p++) {
+			uint32_t id = rs_key_find(rs, NS_PREFIX, token_lower(toks, tk), rs->prefix_lens.v[p]);
+			if (id) try_items(t, id, toks, i);
+		}
+		for (size_t a = 0; a < rs->any_items.n; a++) try_item(t, rs->any_items.v[a], toks, i);
+	}
+}
+
+/* ---- patterns ----------------------------------------------------------- */
+
+static int limit_error(int rc)
+{
+	return rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+	       rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT;
+}
+
+static span group_span(const PCRE2_SIZE *ov, int rc, int g, uint32_t base)
+{
+	span sp = {0, 0};
+	if (g < 0 || g >= rc || ov[2 * g] == PCRE2_UNSET) return sp;
+	sp.start = base + (uint32_t)ov[2 * g];
+	sp.end = base + (uint32_t)ov[2 * g + 1];
+	return sp;
+}
+
+/* Run one pattern over the sentence; each non-empty match becomes a
+ * candidate (or, for except-patterns, an exception span). Returns 0, or
+ * the PCRE2 error code. */
+static int run_pattern(tagger *t, const rs_pattern *p, int except, const char *text, span sent)
+{
+	PCRE2_SPTR subj = (PCRE2_SPTR)text + sent.start;
+	PCRE2_SIZE len = sent.end - sent.start, off = 0;
+	uint32_t opts = 0;
+	while (off <= len) {
+		int rc = pcre2_match(p->code, subj, len, off, opts, t->md, t->mctx);
+		if (rc == PCRE2_ERROR_NOMATCH) return 0;
+		if (rc < 0) return rc;
+		opts = PCRE2_NO_UTF_CHECK; /* the subject was checked by the first call */
+		const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(t->md);
+		PCRE2_SIZE s = ov[0], e = ov[1];
+		if (e <= s) {
+			/* ignore empty matches; step over one character */
+			off = (e > off ? e : off) + 1;
+			while (off < len && (subj[off] & 0xC0) == 0x80) off++;
+			continue;
+		}
+		if (except) {
+			xspan x = {p->rule, sent.start + (uint32_t)s, sent.start + (uint32_t)e};
+			VEC_PUSH(&t->xspans, x);
+		} else {
+			tag tg = {0};
+			tg.rule = p->rule;
+			tg.start = sent.start + (uint32_t)s;
+			tg.end = sent.start + (uint32_t)e;
+			tg.cue = group_span(ov, rc, p->g_cue, sent.start);
+			if (tg.cue.start == tg.cue.end) {
+				tg.cue.start = tg.start;
+				tg.cue.end = tg.end;
+			}
+			tg.source = group_span(ov, rc, p->g_source, sent.start);
+			tg.role = group_span(ov, rc, p->g_role, sent.start);
+			VEC_PUSH(&t->cands, tg);
+			mark_rule(t, p->rule);
+		}
+		off = e;
+	}
+	return 0;
+}
+
+/* Run the literal automaton over the sentence: mark the patterns that
+ * may match in it. */
+static void prefilter(tagger *t, const char *text, span sent)
+{
+	const ruleset *rs = t->rs;
+	if (!rs->ac_nstates) return;
+	const uint32_t *delta = rs->ac_delta;
+	const uint8_t *cls = rs->ac_class;
+	const unsigned char *p = (const unsigned char *)text + sent.start;
+	const unsigned char *e = (const unsigned char *)text + sent.end;
+	uint32_t st = 0, nc = rs->ac_nclass;
+	for (; p < e; p++) {
+		uint32_t x = delta[st + cls[*p]];
+		st = x & ~AC_OUT;
+		if (x & AC_OUT) {
+			uint32_t s = st / nc;
+			for (uint32_t k = rs->ac_out_off[s]; k < rs->ac_out_off[s + 1]; k++)
+				t->pat_mark[rs->ac_out[k]] = t->gen;
+		}
+	}
+}
+
+static int may_run(const tagger *t, size_t p)
+{
+	return !t->rs->gated[p] || t->pat_mark[p] == t->gen;
+}
+
+static void pattern_failed(const ruleset *rs, const rs_pattern *p, int rc, cc_error *err,
+			   uint32_t at)
+{
+	if (!err || cc_error_isset(err)) return;
+	if (limit_error(rc)) {
+		cc_error_set(err, at, "rule `%s`: a pattern hit the PCRE2 match limit (catastrophic "
+			     "backtracking?); its matches in this sentence are incomplete",
+			     rs->rules.v[p->rule].id);
+	} else {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(rc, msg, sizeof msg);
+		cc_error_set(err, at, "rule `%s`: pattern failed: %s", rs->rules.v[p->rule].id,
+			     (const char *)msg);
+	}
+}
+
+/* ---- anonymous sources -------------------------------------------------- */
+
+static int in_sorted(const char *const *words, size_t n, const char *w)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(words[mid], w);
+		if (c == 0) return 1;
+		if (c < 0) lo = mid + 1;
+		else hi = mid;
+	}
+	return 0;
+}
+
+/* Words that stand for an unnamed person or group (sorted). */
+static const char *const generic_words[] = {
+	"adviser", "advisers", "advisor", "advisors", "aide", "aides", "analyst", "analysts",
+	"banker", "bankers", "colleague", "colleagues", "consultant", "consultants", "critic",
+	"critics", "diplomat", "diplomats", "economist", "economists", "employee", "employees",
+	"executive", "executives", "expert", "experts", "friend", "friends", "informant",
+	"informants", "insider", "insiders", "investor", "investors", "lawmaker", "lawmakers",
+	"manager", "managers", "member", "members", "observer", "observers", "official",
+	"officials", "participant", "participants", "people", "person", "persons",
+	"representative", "representatives", "researcher", "researchers", "resident", "residents",
+	"scientist", "scientists", "somebody", "someone", "source", "sources", "spokesman",
+	"spokespeople", "spokesperson", "spokeswoman", "staff", "staffer", "staffers",
+	"strategist", "strategists", "trader", "traders", "witness", "witnesses", "worker",
+	"workers",
+};
+
+/* Capitalized words that do not make a name: determiners, numbers (sorted). */
+static const char *const function_words[] = {
+	"a", "all", "an", "another", "any", "both", "dozens", "eight", "five", "four", "her",
+	"his", "its", "many", "more", "most", "multiple", "nine", "numerous", "one", "other",
+	"our", "seven", "several", "six", "some", "ten", "that", "the", "their", "these",
+	"this", "those", "three", "two", "various",
+};
+
+/* Prepositions that attach what follows to a generic word (sorted). */
+static const char *const prepositions[] = {
+	"about", "across", "among", "around", "at", "by", "close", "for", "from", "in",
+	"inside", "near", "of", "on", "to", "with", "within",
+};
+
+#define NWORDS(a) (sizeof(a) / sizeof *(a))
+
+/*
+ * Is the source text src anonymous? Only the first chunk counts (up to
+ * punctuation: "Dana Whitfield, an analyst at ..." looks at "Dana
+ * Whitfield"). Walking it, a capitalized word (not a determiner or
+ * number) is a name; a generic word (sources, officials, people, analyst,
+ * someone, ...) cancels the names before it, as it is their head ("Fed
+ * officials", "two Western diplomats"); a name right after a generic word
+ * is its apposition and counts ("analyst Dana Whitfield"), but not one
+ * inside a prepositional phrase after it ("officials at the Fed",
+ * "people familiar with Acme's plans"). Named if a name counts at the end.
+ */
+static int source_is_anonymous(const tokens *toks, span src)
+{
+	size_t n = toks->t.n, lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (toks->t.v[mid].end <= src.start) lo = mid + 1;
+		else hi = mid;
+	}
+	int named = 0, generic = 0, in_pp = 0;
+	for (size_t k = lo; k < n && toks->t.v[k].start < src.end; k++) {
+		const token *tk = &toks->t.v[k];
+		if (k > lo && (tk->flags & TOK_PUNCT_BEFORE)) break;
+		const char *w = token_lower(toks, tk);
+		if (in_sorted(function_words, NWORDS(function_words), w)) continue;
+		if (in_sorted(prepositions, NWORDS(prepositions), w)) {
+			if (generic) in_pp = 1;
+			continue;
+		}
+		if (in_sorted(generic_words, NWORDS(generic_words), w)) {
+			generic = 1;
+			in_pp = 0;
+			named = 0;
+			continue;
+		}
+		if ((tk->flags & (TOK_CAP | TOK_UPPER)) && !in_pp) named = 1;
+	}
+	return !named;
+}
+
+/* ---- putting it together ------------------------------------------------ */
+
+static int cmp_rule_start(const void *a, const void *b)
+{
+	const tag *x = a, *y = b;
+	if (x->rule != y->rule) return x->rule < y->rule ? -1 : 1;
+	if (x->suppressed != y->suppressed) return x->suppressed < y->suppressed ? -1 : 1;
+	if (x->start != y->start) return x->start < y->start ? -1 : 1;
+	if (x->end != y->end) return x->end > y->end ? -1 : 1;
+	return 0;
+}
+
+static int cmp_start_rule(const void *a, const void *b)
+{
+	const tag *x = a, *y = b;
+	if (x->start != y->start) return x->start < y->start ? -1 : 1;
+	if (x->rule != y->rule) return x->rule < y->rule ? -1 : 1;
+	if (x->end != y->end) return x->end < y->end ? -1 : 1;
+	return 0;
+}
+
+int tag_sentence(tagger *t, const char *text, span sentence, const tokens *toks, tagvec *out,
+		 cc_error *err)
+{
+	const ruleset *rs = t->rs;
+	int ret = 0;
+	t->cands.n = 0;
+	t->xspans.n = 0;
+	t->marked.n = 0;
+	if (++t->gen == 0) {
+		memset(t->rule_mark, 0, (rs->rules.n + 1) * sizeof *t->rule_mark);
+		memset(t->pat_mark, 0, (rs->patterns.n + rs->xpatterns.n + 1) * sizeof *t->pat_mark);
+		t->gen = 1;
+	}
+	if (sentence.end <= sentence.start) return 0;
+
+	match_items(t, toks);
+	prefilter(t, text, sentence);
+	for (size_t i = 0; i < rs->patterns.n; i++) {
+		const rs_pattern *p = &rs->patterns.v[i];
+		if (!rs->rules.v[p->rule].enabled || !may_run(t, i)) continue;
+		int rc = run_pattern(t, p, 0, text, sentence);
+		if (rc < 0) {
+			pattern_failed(rs, p, rc, err, sentence.start);
+			ret = -1;
+		}
+	}
+	if (!t->cands.n) return ret;
+
+	/* exception patterns, only for rules that matched */
+	for (size_t m = 0; m < t->marked.n; m++) {
+		const rs_rulex *x = &rs->rx.v[t->marked.v[m]];
+		for (uint32_t k = 0; k < x->nxpat; k++) {
+			if (!may_run(t, rs->patterns.n + x->xpat + k)) continue;
+			const rs_pattern *p = &rs->xpatterns.v[x->xpat + k];
+			int rc = run_pattern(t, p, 1, text, sentence);
+			if (rc < 0) {
+				pattern_failed(rs, p, rc, err, sentence.start);
+				ret = -1;
+			}
+		}
+	}
+
+	/* exceptions */
+	size_t kept = 0;
+	for (size_t i = 0; i < t->cands.n; i++) {
+		tag *c = &t->cands.v[i];
+		for (size_t k = 0; k < t->xspans.n; k++) {
+			const xspan *x = &t->xspans.v[k];
+			if (x->rule == c->rule && x->start < c->end && c->start < x->end) {
+				c->suppressed = 1;
+				break;
+			}
+		}
+		if (c->suppressed && !t->keep_suppressed) continue;
+		t->cands.v[kept++] = *c;
+	}
+	t->cands.n = kept;
+
+	/* per rule (and suppressed state): keep the first, longest of overlapping matches */
+	if (kept > 1) qsort(t->cands.v, kept, sizeof *t->cands.v, cmp_rule_start);
+	size_t base = out->n;
+	uint32_t last_rule = UINT32_MAX, last_end = 0;
+	uint8_t last_supp = 0;
+	for (size_t i = 0; i < kept; i++) {
+		tag c = t->cands.v[i];
+		if (c.rule == last_rule && c.suppressed == last_supp && c.start < last_end) continue;
+		last_rule = c.rule;
+		last_supp = c.suppressed;
+		last_end = c.end;
+		const rule_info *ri = &rs->rules.v[c.rule];
+		c.category = (uint8_t)ri->cat;
+		c.anonymous = 0;
+		if (ri->cat == CAT_SOURCE) {
+			if (ri->skind == SOURCE_ANONYMOUS) {
+				c.anonymous = 1;
+			} else if (ri->skind == SOURCE_AUTO) {
+				span src = c.source;
+				if (src.start == src.end) {
+					src.start = c.start;
+					src.end = c.end;
+				}
+				c.anonymous = (uint8_t)source_is_anonymous(toks, src);
+			}
+		}
+		VEC_PUSH(out, c);
+	}
+	if (out->n - base > 1)
+		qsort(out->v + base, out->n - base, sizeof *out->v, cmp_start_rule);
+	return ret;
+}

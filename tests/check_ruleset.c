@@ -1,0 +1,405 @@
+/*
+ * check_ruleset.c — rule-file parsing, linting (every problem at its
+ * file:line:col), lists, folders and the rule-set hash.
+ */
+#include "config.h"
+#include "testutil.h"
+#include "ruleset.h"
+
+#include <string.h>
+
+#define BAD(f) "tests/fixtures/rules-bad/" f
+#define GOOD "tests/fixtures/rules-good"
+
+static ruleset *load1(const char *rel, diags *d)
+{
+	char *p = xstrdup(test_path(rel));
+	const char *paths[1] = {p};
+	ruleset *rs = ruleset_load(paths, 1, d);
+	free(p);
+	return rs;
+}
+
+/* Index of the diag at line:col whose message contains sub, or -1. */
+static long find_diag(const diags *d, const char *file_suffix, int line, int col, const char *sub)
+{
+	for (size_t i = 0; i < d->items.n; i++) {
+		const diag *x = &d->items.v[i];
+		size_t fl = x->file ? strlen(x->file) : 0, sl = strlen(file_suffix);
+		if (fl < sl || strcmp(x->file + fl - sl, file_suffix) != 0) continue;
+		if (x->line == line && x->col == col && strstr(x->msg, sub)) return (long)i;
+	}
+	return -1;
+}
+
+static void dump(const diags *d)
+{
+	diags_print(d, stderr);
+}
+
+static const struct {
+	int line, col;
+	const char *sub;
+} error_cases[] = {
+	{2, 1, "outside a section"},
+	{3, 7, "rule `bad.nocat` has no `category`"},
+	{7, 10, "weight must be a number from 0 to 1, not `1.5`"},
+	{11, 1, "unknown key `colour`"},
+	{14, 12, "unknown category `opinion`"},
+	{16, 7, "rule `bad.nomatch` has no `match` or `pattern`"},
+	{20, 15, "empty item"},
+	{20, 17, "`=` and `*` cannot be combined"},
+	{20, 27, "unknown list `@nolist`"},
+	{20, 38, "unexpected `,` in an item"},
+	{23, 24, "bad pattern: missing closing parenthesis"},
+	{24, 11, "unknown list `nolist`"},
+	{24, 36, "bad pattern: missing terminating ]"},
+	{28, 23, "not `speaker: Ann`"},
+	{29, 22, "`pass` examples take no `=>` captures"},
+	{30, 2, "unknown section `[opinions]`"},
+	{32, 10, "is not allowed in a rule id"},
+	{34, 1, "nosuchweight"},
+	{36, 1, "unknown key `shorthand` in [abbreviations]"},
+	{37, 9, "Mr."},
+	{40, 10, "`source` must be named, anonymous or auto"},
+	{42, 7, "duplicate rule id `bad.weight` (first defined at "},
+	{45, 10, "not `lots`"},
+	{48, 7, "duplicate list `role`"},
+	{50, 1, "expected `key = value`"},
+	{53, 26, "bad pattern: numbers out of order"},
+};
+
+START_TEST(test_every_error_reported)
+{
+	diags d = {0};
+	ruleset *rs = load1(BAD("errors.rules"), &d);
+	ck_assert_ptr_null(rs);
+	long i = find_diag(&d, "errors.rules", error_cases[_i].line, error_cases[_i].col,
+			   error_cases[_i].sub);
+	if (i < 0) dump(&d);
+	ck_assert_msg(i >= 0, "no error at %d:%d with \"%s\"", error_cases[_i].line,
+		      error_cases[_i].col, error_cases[_i].sub);
+	ck_assert_int_eq(d.items.v[i].severity, DIAG_ERROR);
+	diags_free(&d);
+}
+END_TEST
+
+START_TEST(test_error_count_exact)
+{
+	/* all of them, and nothing else */
+	diags d = {0};
+	ruleset *rs = load1(BAD("errors.rules"), &d);
+	ck_assert_ptr_null(rs);
+	if (d.errors != sizeof error_cases / sizeof error_cases[0]) dump(&d);
+	ck_assert_uint_eq(d.errors, sizeof error_cases / sizeof error_cases[0]);
+	ck_assert_uint_eq(d.warnings, 0);
+	diags_free(&d);
+}
+END_TEST
+
+START_TEST(test_duplicate_id_across_files)
+{
+	diags d = {0};
+	char *a = xstrdup(test_path(BAD("dup-a.rules")));
+	char *b = xstrdup(test_path(BAD("dup-b.rules")));
+	const char *paths[2] = {a, b};
+	ruleset *rs = ruleset_load(paths, 2, &d);
+	ck_assert_ptr_null(rs);
+	ck_assert_uint_eq(d.errors, 1);
+	long i = find_diag(&d, "dup-b.rules", 3, 9, "duplicate rule id `hedge.dup`");
+	if (i < 0) dump(&d);
+	ck_assert_int_ge(i, 0);
+	ck_assert_ptr_nonnull(strstr(d.items.v[i].msg, "dup-a.rules:2)"));
+	/* each alone is fine */
+	diags_free(&d);
+	rs = ruleset_load(paths + 1, 1, &d);
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_uint_eq(d.items.n, 0);
+	ruleset_free(rs);
+	diags_free(&d);
+	free(a);
+	free(b);
+}
+END_TEST
+
+static const struct {
+	int line, col;
+	const char *sub;
+} warning_cases[] = {
+	{2, 0, "list `unused` is not used"},
+	{3, 24, "item `alpha` is listed twice in list `unused`"},
+	{5, 7, "`source` only matters for category source"},
+	{7, 13, "nested unbounded quantifiers"},
+	{12, 44, "item `=worst-case` matches the same words as an earlier item of rule `hedge.twice` (hyphens split words)"},
+	{12, 58, "item `maybe` matches the same words"},
+	{13, 11, "group `speaker` has no meaning here"},
+	{13, 11, "can match empty text"},
+};
+
+START_TEST(test_warnings)
+{
+	diags d = {0};
+	ruleset *rs = load1(BAD("warnings.rules"), &d);
+	if (!rs || d.warnings != sizeof warning_cases / sizeof warning_cases[0]) dump(&d);
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_uint_eq(d.errors, 0);
+	ck_assert_uint_eq(d.warnings, sizeof warning_cases / sizeof warning_cases[0]);
+	for (size_t k = 0; k < sizeof warning_cases / sizeof warning_cases[0]; k++) {
+		long i = find_diag(&d, "warnings.rules", warning_cases[k].line, warning_cases[k].col,
+				   warning_cases[k].sub);
+		ck_assert_msg(i >= 0, "no warning at %d:%d with \"%s\"", warning_cases[k].line,
+			      warning_cases[k].col, warning_cases[k].sub);
+		ck_assert_int_eq(d.items.v[i].severity, DIAG_WARNING);
+	}
+	/* `May` is not a duplicate of `may`: it also matches names */
+	ck_assert_int_lt(find_diag(&d, "warnings.rules", 12, 38, "`May`"), 0);
+	ruleset_free(rs);
+	diags_free(&d);
+}
+END_TEST
+
+START_TEST(test_good_folder)
+{
+	diags d = {0};
+	ruleset *rs = load1(GOOD, &d);
+	if (d.items.n) dump(&d);
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_uint_eq(d.items.n, 0);
+	ck_assert_uint_eq(ruleset_size(rs), 3);
+
+	const rule_info *r = ruleset_rule(rs, 0);
+	ck_assert_str_eq(r->id, "hedge.modal");
+	ck_assert_int_eq(r->cat, CAT_HEDGE);
+	ck_assert(r->weight == 0.6);
+	ck_assert_str_eq(r->note, "modal verbs of possibility");
+	ck_assert_int_eq(r->line, 3);
+	ck_assert_ptr_nonnull(strstr(r->file, "rules-good/20-rules.rules"));
+	ck_assert_int_eq(r->enabled, 1);
+	ck_assert_uint_eq(r->examples.n, 3);
+	ck_assert_str_eq(r->examples.v[0].text, "Shares may fall further next week.");
+	ck_assert_int_eq(r->examples.v[0].should_flag, 1);
+	ck_assert_int_eq(r->examples.v[1].should_flag, 0);
+	ck_assert_int_eq(r->examples.v[1].line, 10);
+
+	r = ruleset_rule(rs, 1);
+	ck_assert_str_eq(r->id, "speculation.cue-verb");
+	ck_assert(r->weight == 0.4);
+	ck_assert_ptr_null(r->note);
+
+	r = ruleset_rule(rs, 2);
+	ck_assert_str_eq(r->id, "source.per-role");
+	ck_assert_int_eq(r->cat, CAT_SOURCE);
+	ck_assert_int_eq(r->skind, SOURCE_AUTO);
+	ck_assert(r->weight == 0.5);
+	ck_assert_uint_eq(r->examples.n, 2);
+	ck_assert_str_eq(r->examples.v[0].text, "Per analyst Dana Whitfield, the deal is done.");
+	ck_assert_str_eq(r->examples.v[0].expect_source, "Dana Whitfield");
+	ck_assert_str_eq(r->examples.v[0].expect_role, "analyst");
+	ck_assert_ptr_null(r->examples.v[0].expect_cue);
+	ck_assert_ptr_null(r->examples.v[1].expect_source);
+
+	ck_assert_int_eq(ruleset_find(rs, "source.per-role"), 2);
+	ck_assert_int_eq(ruleset_find(rs, "nope"), -1);
+	ck_assert_ptr_null(ruleset_rule(rs, 3));
+	ck_assert(ruleset_weights(rs)->flag_threshold == 0.55);
+	ck_assert_ptr_nonnull(ruleset_segmenter(rs));
+	const char *h = ruleset_hash(rs);
+	ck_assert_uint_eq(strlen(h), 64);
+	ck_assert_uint_eq(strspn(h, "0123456789abcdef"), 64);
+	ruleset_free(rs);
+	diags_free(&d);
+}
+END_TEST
+
+START_TEST(test_missing_paths)
+{
+	diags d = {0};
+	ck_assert_ptr_null(ruleset_load(NULL, 0, &d));
+	ck_assert_uint_eq(d.errors, 1);
+	diags_free(&d);
+	ck_assert_ptr_null(load1("tests/fixtures/no-such.rules", &d));
+	ck_assert_uint_eq(d.errors, 1);
+	ck_assert_ptr_nonnull(strstr(d.items.v[0].file, "no-such.rules"));
+	ck_assert_ptr_nonnull(strstr(d.items.v[0].msg, "cannot open"));
+	diags_free(&d);
+	ruleset_free(NULL);
+}
+END_TEST
+
+static char *write_tmp(const char *name, const char *text)
+{
+	char *p = xasprintf("%s/%s", test_tmpdir(), name);
+	FILE *fp = fopen(p, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	fclose(fp);
+	return p;
+}
+
+static const char rules_a[] = "[rule hedge.a]\ncategory = hedge\nmatch = maybe\n";
+static const char rules_b[] = "[rule hedge.b]\ncategory = hedge\nmatch = perhaps\n";
+
+START_TEST(test_hash)
+{
+	diags d = {0};
+	char *a = write_tmp("hash-a.rules", rules_a);
+	char *b = write_tmp("hash-b.rules", rules_b);
+	const char *paths[2] = {a, b};
+	ruleset *rs = ruleset_load(paths, 2, &d);
+	ck_assert_ptr_nonnull(rs);
+	char h1[65];
+	strcpy(h1, ruleset_hash(rs));
+
+	/* same content: same hash */
+	ruleset *rs2 = ruleset_load(paths, 2, &d);
+	ck_assert_str_eq(ruleset_hash(rs2), h1);
+	ruleset_free(rs2);
+
+	/* selection */
+	ruleset_set_enabled(rs, 1, 0);
+	ck_assert_int_eq(ruleset_rule(rs, 1)->enabled, 0);
+	char h2[65];
+	strcpy(h2, ruleset_hash(rs));
+	ck_assert_str_ne(h2, h1);
+	ruleset_set_enabled(rs, 0, 0);
+	ck_assert_str_ne(ruleset_hash(rs), h2);
+	ruleset_set_enabled(rs, 0, 1);
+	ruleset_set_enabled(rs, 1, 1);
+	ck_assert_str_eq(ruleset_hash(rs), h1);
+	ruleset_free(rs);
+
+	/* load order matters */
+	const char *rev[2] = {b, a};
+	rs = ruleset_load(rev, 2, &d);
+	ck_assert_str_ne(ruleset_hash(rs), h1);
+	ruleset_free(rs);
+
+	/* one changed byte */
+	free(write_tmp("hash-b.rules", "[rule hedge.b]\ncategory = hedge\nmatch = perhapz\n"));
+	rs = ruleset_load(paths, 2, &d);
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_str_ne(ruleset_hash(rs), h1);
+	ruleset_free(rs);
+
+	ck_assert_uint_eq(d.items.n, 0);
+	diags_free(&d);
+	free(a);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_folder_equals_files_in_name_order)
+{
+	diags d = {0};
+	ruleset *dir = load1(GOOD, &d);
+	char *f1 = xstrdup(test_path(GOOD "/10-lists.rules"));
+	char *f2 = xstrdup(test_path(GOOD "/20-rules.rules"));
+	const char *paths[2] = {f1, f2};
+	ruleset *files = ruleset_load(paths, 2, &d);
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_ptr_nonnull(files);
+	ck_assert_str_eq(ruleset_hash(dir), ruleset_hash(files));
+	ruleset_free(dir);
+	ruleset_free(files);
+	diags_free(&d);
+	free(f1);
+	free(f2);
+}
+END_TEST
+
+START_TEST(test_list_lint)
+{
+	diags d = {0};
+	char *p = write_tmp("lists.rules",
+			    "[list phrases]\nitems = chief executive | board member\n"
+			    "[list empty]\n"
+			    "[rule weasel.x]\ncategory = weasel\nmatch = some @phrases\n"
+			    "pattern = (?i)\\b%{phrases}\\b\n");
+	const char *paths[1] = {p};
+	ruleset *rs = ruleset_load(paths, 1, &d);
+	ck_assert_ptr_null(rs);
+	if (d.errors != 1) dump(&d);
+	ck_assert_uint_eq(d.errors, 1);
+	ck_assert_int_ge(find_diag(&d, "lists.rules", 6, 14, "list `phrases` has no single-word items"), 0);
+	ck_assert_int_ge(find_diag(&d, "lists.rules", 3, 0, "list `empty` has no items"), 0);
+	diags_free(&d);
+	free(p);
+}
+END_TEST
+
+START_TEST(test_example_syntax)
+{
+	diags d = {0};
+	char *p = write_tmp("examples.rules",
+			    "[rule source.x]\ncategory = source\nmatch = said\n"
+			    "flag = Ann said so. => source: Ann; role: analyst; cue: said\n"
+			    "flag = Ann said so. =>\n"
+			    "flag = => source: Ann\n"
+			    "flag = Ann said so. => source:\n"
+			    "flag = Ann said so. => source: Ann; source: Bob\n"
+			    "flag = a => b => source: Ann\n");
+	const char *paths[1] = {p};
+	ruleset *rs = ruleset_load(paths, 1, &d);
+	ck_assert_ptr_null(rs);
+	if (d.errors != 4) dump(&d);
+	ck_assert_uint_eq(d.errors, 4);
+	ck_assert_int_ge(find_diag(&d, "examples.rules", 5, 23, "expected `source: TEXT`"), 0);
+	ck_assert_int_ge(find_diag(&d, "examples.rules", 6, 8, "example text missing"), 0);
+	ck_assert_int_ge(find_diag(&d, "examples.rules", 7, 31, "`source:` needs a text"), 0);
+	ck_assert_int_ge(find_diag(&d, "examples.rules", 8, 37, "`source:` given twice"), 0);
+	diags_free(&d);
+
+	/* the valid ones alone */
+	free(write_tmp("examples.rules",
+		       "[rule source.x]\ncategory = source\nmatch = said\n"
+		       "flag = Ann said so. => source: Ann; role: analyst; cue: said\n"
+		       "flag = a => b => source: Ann\n"));
+	rs = ruleset_load(paths, 1, &d);
+	ck_assert_ptr_nonnull(rs);
+	const rule_info *r = ruleset_rule(rs, 0);
+	ck_assert_str_eq(r->examples.v[0].text, "Ann said so.");
+	ck_assert_str_eq(r->examples.v[0].expect_source, "Ann");
+	ck_assert_str_eq(r->examples.v[0].expect_role, "analyst");
+	ck_assert_str_eq(r->examples.v[0].expect_cue, "said");
+	ck_assert_str_eq(r->examples.v[1].text, "a => b"); /* the last => starts the captures */
+	ck_assert_str_eq(r->examples.v[1].expect_source, "Ann");
+	ruleset_free(rs);
+	diags_free(&d);
+	free(p);
+}
+END_TEST
+
+START_TEST(test_categories)
+{
+	ck_assert_str_eq(category_name(CAT_HEDGE), "hedge");
+	ck_assert_str_eq(category_name(CAT_SPECULATION), "speculation");
+	ck_assert_str_eq(category_name(CAT_WEASEL), "weasel");
+	ck_assert_str_eq(category_name(CAT_SOURCE), "source");
+	ck_assert_int_eq(category_from_name("weasel"), CAT_WEASEL);
+	ck_assert_int_eq(category_from_name("Weasel"), -1);
+	ck_assert_int_eq(category_from_name(""), -1);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+	Suite *s = suite_create("ruleset");
+	TCase *tc = tcase_create("lint");
+	tcase_add_loop_test(tc, test_every_error_reported, 0, sizeof error_cases / sizeof error_cases[0]);
+	tcase_add_test(tc, test_error_count_exact);
+	tcase_add_test(tc, test_duplicate_id_across_files);
+	tcase_add_test(tc, test_warnings);
+	tcase_add_test(tc, test_missing_paths);
+	tcase_add_test(tc, test_list_lint);
+	tcase_add_test(tc, test_example_syntax);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("load");
+	tcase_add_test(tc, test_good_folder);
+	tcase_add_test(tc, test_folder_equals_files_in_name_order);
+	tcase_add_test(tc, test_hash);
+	tcase_add_test(tc, test_categories);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(make_suite)

@@ -1,0 +1,269 @@
+/*
+ * check_stem.c — tokenizer spans and flags, lower-casing, Snowball stems
+ * and the stem cache.
+ */
+#include "config.h"
+#include "testutil.h"
+#include "stem.h"
+
+#include <libstemmer.h>
+#include <string.h>
+
+/* "text/lower/stem/flags" for every token, joined by spaces. Flags: C cap,
+ * U upper, D digit, P punct before, F first. */
+static char *describe(const char *text, uint32_t start, uint32_t end)
+{
+	stemmer *s = stemmer_new();
+	tokens ts = {0};
+	strbuf b = {0};
+	stem_tokenize(s, text, start, end, &ts);
+	for (size_t i = 0; i < ts.t.n; i++) {
+		const token *t = &ts.t.v[i];
+		if (i) strbuf_putc(&b, ' ');
+		strbuf_printf(&b, "%.*s/%s/%s/", (int)(t->end - t->start), text + t->start,
+			      token_lower(&ts, t), token_stem(&ts, t));
+		if (t->flags & TOK_CAP) strbuf_putc(&b, 'C');
+		if (t->flags & TOK_UPPER) strbuf_putc(&b, 'U');
+		if (t->flags & TOK_DIGIT) strbuf_putc(&b, 'D');
+		if (t->flags & TOK_PUNCT_BEFORE) strbuf_putc(&b, 'P');
+		if (t->flags & TOK_FIRST) strbuf_putc(&b, 'F');
+		ck_assert_uint_eq(t->lower_len, strlen(token_lower(&ts, t)));
+		ck_assert_uint_eq(t->stem_len, strlen(token_stem(&ts, t)));
+	}
+	tokens_free(&ts);
+	stemmer_free(s);
+	return b.data ? strbuf_steal(&b) : xstrdup("");
+}
+
+static const struct {
+	const char *text, *want;
+} tok_cases[] = {
+	{"Shares may fall.", "Shares/shares/share/CF may/may/may/ fall/fall/fall/"},
+	{"The U.S. economy", "The/the/the/CF U.S./u.s./u.s./CU economy/economy/economi/"},
+	{"grew 3.5% to $1,000,000 in Q2",
+	 "grew/grew/grew/F 3.5/3.5/3.5/D to/to/to/P 1,000,000/1,000,000/1,000,000/D in/in/in/ "
+	 "Q2/q2/q2/CD"},
+	{"don't, it’s", "don't/don't/don't/F it’s/it's/it/P"},
+	{"well-known e.g. rates", "well/well/well/F known/known/known/ e.g./e.g./e.g./ rates/rates/rate/"},
+	{"analysts' views", "analysts/analysts/analyst/F views/views/view/"},
+	{"\"Maybe,\" he said — or not.",
+	 "Maybe/maybe/mayb/CF he/he/he/P said/said/said/ or/or/or/P not/not/not/"},
+	{"NATO and ÉCOLE naïve", "NATO/nato/nato/CUF and/and/and/ ÉCOLE/école/école/CU naïve/naïve/naïv/"},
+	{"1,0000 v2.0.", "1/1/1/DF 0000/0000/0000/DP v2.0/v2.0/v2.0/D"},
+	{"a $5 bill", "a/a/a/F 5/5/5/D bill/bill/bill/"},
+	{"(see: above)", "see/see/see/F above/above/abov/P"},
+	{"  \t ", ""},
+	{"", ""},
+};
+
+START_TEST(test_tokenize_table)
+{
+	const char *text = tok_cases[_i].text;
+	char *got = describe(text, 0, (uint32_t)strlen(text));
+	ck_assert_str_eq(got, tok_cases[_i].want);
+	free(got);
+}
+END_TEST
+
+START_TEST(test_tokenize_spans_in_document)
+{
+	/* offsets are document offsets; only the span is read */
+	const char *doc = "First one. Second sentence here. Third.";
+	stemmer *s = stemmer_new();
+	tokens ts = {0};
+	stem_tokenize(s, doc, 11, 32, &ts);
+	ck_assert_uint_eq(ts.t.n, 3);
+	ck_assert_uint_eq(ts.t.v[0].start, 11);
+	ck_assert_uint_eq(ts.t.v[0].end, 17);
+	ck_assert_uint_eq(ts.t.v[2].start, 27);
+	ck_assert_uint_eq(ts.t.v[2].end, 31);
+	ck_assert_uint_eq(ts.t.v[0].flags, TOK_CAP | TOK_FIRST);
+	ck_assert_str_eq(token_stem(&ts, &ts.t.v[0]), "second");
+	ck_assert_str_eq(token_stem(&ts, &ts.t.v[1]), "sentenc");
+	/* reuse: reset on every call */
+	stem_tokenize(s, doc, 0, 9, &ts);
+	ck_assert_uint_eq(ts.t.n, 2);
+	ck_assert_str_eq(token_lower(&ts, &ts.t.v[0]), "first");
+	tokens_free(&ts);
+	stemmer_free(s);
+}
+END_TEST
+
+START_TEST(test_tokenize_long_word_split)
+{
+	char *w = xmalloc(3001);
+	memset(w, 'a', 3000);
+	w[3000] = '\0';
+	stemmer *s = stemmer_new();
+	tokens ts = {0};
+	stem_tokenize(s, w, 0, 3000, &ts);
+	ck_assert_uint_eq(ts.t.n, 3);
+	ck_assert_uint_eq(ts.t.v[0].end, 1024);
+	ck_assert_uint_eq(ts.t.v[2].end, 3000);
+	ck_assert_uint_eq(ts.t.v[1].flags & TOK_PUNCT_BEFORE, 0);
+	tokens_free(&ts);
+	stemmer_free(s);
+	free(w);
+}
+END_TEST
+
+START_TEST(test_tokenize_invalid_utf8)
+{
+	/* stray bytes are punctuation, not crashes */
+	const char text[] = "ab\xff" "cd \xc3 ef";
+	char *got = describe(text, 0, (uint32_t)strlen(text));
+	ck_assert_str_eq(got, "ab/ab/ab/F cd/cd/cd/P ef/ef/ef/P");
+	free(got);
+}
+END_TEST
+
+static const struct {
+	const char *word, *stem;
+} stem_cases[] = {
+	{"running", "run"},     {"suggests", "suggest"},   {"suggested", "suggest"},
+	{"suggesting", "suggest"}, {"speculative", "specul"}, {"speculate", "specul"},
+	{"reportedly", "report"}, {"likely", "like"},       {"analysts", "analyst"},
+	{"officials", "offici"},  {"economies", "economi"},  {"possibly", "possibl"},
+	{"generously", "generous"}, {"caresses", "caress"}, {"ponies", "poni"},
+	{"tying", "tie"},         {"news", "news"},          {"company's", "compani"},
+	{"be", "be"},             {"a", "a"},
+};
+
+START_TEST(test_stem_table)
+{
+	stemmer *s = stemmer_new();
+	size_t n;
+	const char *w = stem_cases[_i].word;
+	const char *r = stemmer_stem(s, w, strlen(w), &n);
+	ck_assert_uint_eq(n, strlen(stem_cases[_i].stem));
+	ck_assert_int_eq(memcmp(r, stem_cases[_i].stem, n), 0);
+	/* a second call comes from the cache: same answer */
+	r = stemmer_stem(s, w, strlen(w), &n);
+	ck_assert_uint_eq(n, strlen(stem_cases[_i].stem));
+	ck_assert_int_eq(memcmp(r, stem_cases[_i].stem, n), 0);
+	stemmer_free(s);
+}
+END_TEST
+
+/* Pseudo-words with English endings, deterministic. */
+static void make_word(unsigned k, char *buf)
+{
+	static const char *const stems[] = {"connect", "relat", "generat", "hop", "cry", "argu",
+					    "nation", "happ", "oper", "specul", "report", "sens"};
+	static const char *const ends[] = {"", "s", "ed", "ing", "ly", "ional", "ation", "ies",
+					   "ness", "ful", "ive", "ement"};
+	unsigned a = k % 12, b = (k / 12) % 12, c = k / 144;
+	char num[16] = "";
+	/* letters only, so stems vary: encode c in letters */
+	for (int i = 0; c && i < 6; i++, c /= 26) num[i] = (char)('a' + c % 26);
+	snprintf(buf, 64, "%s%s%s", num, stems[a], ends[b]);
+}
+
+START_TEST(test_cache_many_words)
+{
+	/* More distinct words than cache slots, visited twice in different
+	 * orders: every answer must equal libstemmer's own. */
+	stemmer *s = stemmer_new();
+	struct sb_stemmer *ref = sb_stemmer_new("english", NULL);
+	ck_assert_ptr_nonnull(ref);
+	const unsigned N = 40000;
+	char w[64];
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned i = 0; i < N; i++) {
+			unsigned k = pass ? (i * 7919u) % N : i;
+			make_word(k, w);
+			size_t n, len = strlen(w);
+			const char *got = stemmer_stem(s, w, len, &n);
+			char copy[64];
+			ck_assert_uint_lt(n, sizeof copy);
+			memcpy(copy, got, n);
+			const sb_symbol *want = sb_stemmer_stem(ref, (const sb_symbol *)w, (int)len);
+			ck_assert_int_eq(sb_stemmer_length(ref), (int)n);
+			ck_assert_int_eq(memcmp(copy, want, n), 0);
+		}
+	sb_stemmer_delete(ref);
+	stemmer_free(s);
+}
+END_TEST
+
+START_TEST(test_stem_long_word_uncached)
+{
+	stemmer *s = stemmer_new();
+	const char *w = "internationalizationalizations"; /* longer than a cache slot */
+	size_t n;
+	const char *r = stemmer_stem(s, w, strlen(w), &n);
+	ck_assert_uint_gt(n, 0);
+	ck_assert_uint_le(n, strlen(w));
+	ck_assert_int_eq(memcmp(r, w, 10), 0);
+	stemmer_free(s);
+}
+END_TEST
+
+static const struct {
+	const char *in, *out;
+} lower_cases[] = {
+	{"HELLO World", "hello world"},
+	{"ÀÉÎÕÜ", "àéîõü"},
+	{"Straße", "straße"},
+	{"ΑΘΗΝΑ", "αθηνα"},
+	{"ДЕНЬГИ", "деньги"},
+	{"don’t", "don't"},
+	{"abc123", "abc123"},
+	{"", ""},
+};
+
+START_TEST(test_lower_table)
+{
+	strbuf b = {0};
+	strbuf_puts(&b, "x:");
+	stem_lower(lower_cases[_i].in, strlen(lower_cases[_i].in), &b);
+	char want[128];
+	snprintf(want, sizeof want, "x:%s", lower_cases[_i].out);
+	ck_assert_str_eq(b.data, want);
+	strbuf_free(&b);
+}
+END_TEST
+
+START_TEST(test_arena_reuse_no_growth)
+{
+	/* steady state: tokenizing the same sentence again does not grow buffers */
+	const char *text = "Officials said the deal may close by Friday, people familiar said.";
+	stemmer *s = stemmer_new();
+	tokens ts = {0};
+	stem_tokenize(s, text, 0, (uint32_t)strlen(text), &ts);
+	size_t cap_t = ts.t.cap, cap_a = ts.arena.cap;
+	void *pt = ts.t.v, *pa = ts.arena.data;
+	for (int i = 0; i < 100; i++) stem_tokenize(s, text, 0, (uint32_t)strlen(text), &ts);
+	ck_assert_uint_eq(ts.t.cap, cap_t);
+	ck_assert_uint_eq(ts.arena.cap, cap_a);
+	ck_assert_ptr_eq(ts.t.v, pt);
+	ck_assert_ptr_eq(ts.arena.data, pa);
+	ck_assert_uint_eq(ts.t.n, 11);
+	tokens_free(&ts);
+	stemmer_free(s);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+	Suite *s = suite_create("stem");
+	TCase *tc = tcase_create("tokenize");
+	tcase_add_loop_test(tc, test_tokenize_table, 0, sizeof tok_cases / sizeof tok_cases[0]);
+	tcase_add_test(tc, test_tokenize_spans_in_document);
+	tcase_add_test(tc, test_tokenize_long_word_split);
+	tcase_add_test(tc, test_tokenize_invalid_utf8);
+	tcase_add_test(tc, test_arena_reuse_no_growth);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("stem");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_stem_table, 0, sizeof stem_cases / sizeof stem_cases[0]);
+	tcase_add_test(tc, test_cache_many_words);
+	tcase_add_test(tc, test_stem_long_word_uncached);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("lower");
+	tcase_add_loop_test(tc, test_lower_table, 0, sizeof lower_cases / sizeof lower_cases[0]);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(make_suite)

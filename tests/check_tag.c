@@ -1,0 +1,365 @@
+/*
+ * check_tag.c — tagging one sentence: word, phrase and list items, the
+ * case rule for names, patterns with captures, exceptions, overlaps,
+ * anonymous sources, disabled rules and the PCRE2 match limit. Tokens come
+ * from stem_tokenize on a sentence span; no segmenter involved.
+ */
+#include "config.h"
+#include "testutil.h"
+#include "tag.h"
+
+#include <string.h>
+
+static const char rules_text[] =
+	"[list role]\n"
+	"items = analyst | economist | chief economist | Spokeswoman\n"
+	"[list verb]\n"
+	"items = suggest | indicate\n"
+	"[rule h.stem]\ncategory = hedge\nmatch = suggest\n"
+	"[rule h.exact]\ncategory = hedge\nmatch = =may\n"
+	"[rule h.prefix]\ncategory = hedge\nmatch = specul*\n"
+	"[rule h.any]\ncategory = hedge\nmatch = is _ to\n"
+	"[rule h.list]\ncategory = hedge\nmatch = @verb that\n"
+	"[rule h.phrase]\ncategory = hedge\nmatch = appear to be\n"
+	"[rule h.name]\ncategory = hedge\nmatch = =Hope\n"
+	"[rule s.per]\ncategory = source\nsource = auto\n"
+	"pattern = \\b(?<cue>[Pp]er) (?<role>%{role}) (?<source>\\p{Lu}\\w+(?: \\p{Lu}\\w+)*)\n"
+	"[rule s.acc]\ncategory = source\nsource = auto\n"
+	"pattern = (?i)\\baccording to (?<source>[\\w ]+?)(?=,|\\.|$)\n"
+	"[rule s.anon]\ncategory = source\nsource = anonymous\n"
+	"match = people familiar with the matter\n"
+	"[rule w.except]\ncategory = weasel\nmatch = some say\nexcept = =some =say =hello\n"
+	"[rule w.xpat]\ncategory = weasel\nmatch = critics argue\n"
+	"except-pattern = (?i)\\bcritics argue that\\b\n"
+	"[rule sp.overlap]\ncategory = speculation\nmatch = could | could be | be\n";
+
+typedef struct env {
+	ruleset *rs;
+	stemmer *st;
+	tagger *tg;
+	tokens toks;
+	tagvec tags;
+	strbuf doc;
+	span sent;
+	cc_error err;
+	int rc;
+} env;
+
+static ruleset *load_text(const char *name, const char *text)
+{
+	char *p = xasprintf("%s/%s", test_tmpdir(), name);
+	FILE *fp = fopen(p, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	fclose(fp);
+	diags d = {0};
+	const char *paths[1] = {p};
+	ruleset *rs = ruleset_load(paths, 1, &d);
+	if (!rs || d.errors) diags_print(&d, stderr);
+	ck_assert_ptr_nonnull(rs);
+	diags_free(&d);
+	free(p);
+	return rs;
+}
+
+static void env_init(env *e, const char *name, const char *text)
+{
+	memset(e, 0, sizeof *e);
+	e->rs = load_text(name, text);
+	e->st = stemmer_new();
+	e->tg = tagger_new(e->rs);
+}
+
+static void env_free(env *e)
+{
+	tagger_free(e->tg);
+	stemmer_free(e->st);
+	ruleset_free(e->rs);
+	tokens_free(&e->toks);
+	VEC_FREE(&e->tags);
+	strbuf_free(&e->doc);
+}
+
+static void app(strbuf *b, const char *what, const env *e, span s)
+{
+	if (s.start == s.end) return;
+	strbuf_printf(b, " %s=[%.*s]", what, (int)(s.end - s.start), e->doc.data + s.start);
+}
+
+/* Tag sentence (inside a document, after a lead-in) and describe the tags:
+ * "rule[text] cue=[..] source=[..] role=[..] anon supp; ..." (cue only
+ * when it differs from the whole match). */
+static char *run(env *e, const char *sentence)
+{
+	strbuf_reset(&e->doc);
+	strbuf_puts(&e->doc, "Lead-in text. ");
+	e->sent.start = (uint32_t)e->doc.len;
+	strbuf_puts(&e->doc, sentence);
+	e->sent.end = (uint32_t)e->doc.len;
+	strbuf_puts(&e->doc, " Trailing text.");
+	stem_tokenize(e->st, e->doc.data, e->sent.start, e->sent.end, &e->toks);
+	e->tags.n = 0;
+	cc_error_clear(&e->err);
+	e->rc = tag_sentence(e->tg, e->doc.data, e->sent, &e->toks, &e->tags, &e->err);
+	strbuf b = {0};
+	strbuf_puts(&b, "");
+	for (size_t i = 0; i < e->tags.n; i++) {
+		const tag *t = &e->tags.v[i];
+		const rule_info *r = ruleset_rule(e->rs, t->rule);
+		ck_assert_int_eq(t->category, r->cat);
+		ck_assert_uint_ge(t->start, e->sent.start);
+		ck_assert_uint_le(t->end, e->sent.end);
+		if (i) {
+			const tag *p = &e->tags.v[i - 1];
+			ck_assert(p->start < t->start || (p->start == t->start && p->rule <= t->rule));
+		}
+		if (i) strbuf_puts(&b, "; ");
+		strbuf_printf(&b, "%s[%.*s]", r->id, (int)(t->end - t->start), e->doc.data + t->start);
+		if (t->cue.start != t->start || t->cue.end != t->end) app(&b, "cue", e, t->cue);
+		app(&b, "source", e, t->source);
+		app(&b, "role", e, t->role);
+		if (t->anonymous) strbuf_puts(&b, " anon");
+		if (t->suppressed) strbuf_puts(&b, " supp");
+	}
+	return strbuf_steal(&b);
+}
+
+static const struct {
+	const char *sentence, *want;
+} cases[] = {
+	/* stemmed, exact, prefix, `_`, @list, phrases */
+	{"Analysts suggested a cut.", "h.stem[suggested]"},
+	{"They suggest it.", "h.stem[suggest]"},
+	{"Prices may rise.", "h.exact[may]"},
+	{"Mayors met.", ""},
+	{"Speculation grew about speculative bets.", "h.prefix[Speculation]; h.prefix[speculative]"},
+	{"Growth is likely to slow.", "h.any[is likely to]"},
+	{"Growth is, likely to slow.", ""},
+	{"Data indicates that rates rise.", "h.list[indicates that]"},
+	{"Data indicates, that is all.", ""},
+	{"It would appear to be over.", "h.phrase[appear to be]; sp.overlap[be]"},
+	{"It would appear to - be over.", "h.phrase[appear to - be]; sp.overlap[be]"},
+	{"It would appear to, be over.", "sp.overlap[be]"},
+	{"It would appear (to be) over.", "sp.overlap[be]"},
+	/* lower-case items skip capitalized words inside a sentence */
+	{"Shares fell in May, it said.", ""},
+	{"May I ask?", "h.exact[May]"},
+	{"The MAY report.", "h.exact[MAY]"},
+	{"He said: May be.", "h.exact[May]; sp.overlap[be]"},
+	{"Bob Hope came, with hope.", "h.name[Hope]; h.name[hope]"},
+	/* patterns with captures */
+	{"Per analyst Dana Whitfield, the deal is done.",
+	 "s.per[Per analyst Dana Whitfield] cue=[Per] source=[Dana Whitfield] role=[analyst]"},
+	{"per chief economist José Núñez, rates rise.",
+	 "s.per[per chief economist José Núñez] cue=[per] source=[José Núñez] role=[chief economist]"},
+	{"It grew 5 per cent.", ""},
+	{"According to people familiar with the matter, it closed.",
+	 "s.acc[According to people familiar with the matter] source=[people familiar with the matter] "
+	 "anon; s.anon[people familiar with the matter] anon"},
+	{"according to Reuters.", "s.acc[according to Reuters] source=[Reuters]"},
+	{"ACCORDING TO REUTERS.", "s.acc[ACCORDING TO REUTERS] source=[REUTERS]"},
+	/* exceptions */
+	{"Some say prices will rise.", "w.except[Some say]"},
+	{"Some say hello to prices.", ""},
+	{"Critics argue that it fails.", ""},
+	{"Critics argue it fails.", "w.xpat[Critics argue]"},
+	/* overlapping matches of one rule: the first, longest wins */
+	{"It could be true.", "sp.overlap[could be]"},
+	{"It could, be true.", "sp.overlap[could]; sp.overlap[be]"},
+	/* order: by start, then rule */
+	{"It may suggest that it could.",
+	 "h.exact[may]; h.stem[suggest]; h.list[suggest that]; sp.overlap[could]"},
+	{"", ""},
+};
+
+START_TEST(test_tag_table)
+{
+	env e;
+	env_init(&e, "tag-table.rules", rules_text);
+	char *got = run(&e, cases[_i].sentence);
+	ck_assert_str_eq(got, cases[_i].want);
+	ck_assert_int_eq(e.rc, 0);
+	ck_assert(!cc_error_isset(&e.err));
+	free(got);
+	env_free(&e);
+}
+END_TEST
+
+START_TEST(test_offsets_are_document_offsets)
+{
+	env e;
+	env_init(&e, "tag-offsets.rules", rules_text);
+	free(run(&e, "Per analyst Dana Whitfield, it may."));
+	ck_assert_uint_eq(e.tags.n, 2);
+	const tag *t = &e.tags.v[0];
+	ck_assert_uint_eq(t->start, 14);
+	ck_assert_uint_eq(t->end, 40);
+	ck_assert_uint_eq(t->cue.start, 14);
+	ck_assert_uint_eq(t->cue.end, 17);
+	ck_assert_uint_eq(t->role.start, 18);
+	ck_assert_uint_eq(t->role.end, 25);
+	ck_assert_uint_eq(t->source.start, 26);
+	ck_assert_uint_eq(t->source.end, 40);
+	ck_assert_int_eq(t->anonymous, 0);
+	ck_assert_int_eq(t->category, CAT_SOURCE);
+	t = &e.tags.v[1];
+	ck_assert_uint_eq(t->start, 45);
+	ck_assert_uint_eq(t->end, 48);
+	ck_assert_uint_eq(t->source.start, t->source.end);
+	ck_assert_uint_eq(t->role.start, t->role.end);
+	env_free(&e);
+}
+END_TEST
+
+START_TEST(test_keep_suppressed)
+{
+	env e;
+	env_init(&e, "tag-supp.rules", rules_text);
+	tagger_keep_suppressed(e.tg, 1);
+	char *got = run(&e, "Some say hello to prices, critics argue that.");
+	ck_assert_str_eq(got, "w.except[Some say] supp; w.xpat[critics argue] supp");
+	free(got);
+	tagger_keep_suppressed(e.tg, 0);
+	got = run(&e, "Some say hello to prices, critics argue that.");
+	ck_assert_str_eq(got, "");
+	free(got);
+	env_free(&e);
+}
+END_TEST
+
+START_TEST(test_disabled_rules)
+{
+	env e;
+	env_init(&e, "tag-disabled.rules", rules_text);
+	long i = ruleset_find(e.rs, "h.exact"), j = ruleset_find(e.rs, "s.per");
+	ck_assert_int_ge(i, 0);
+	ruleset_set_enabled(e.rs, (size_t)i, 0);
+	ruleset_set_enabled(e.rs, (size_t)j, 0);
+	char *got = run(&e, "Per analyst Dana Whitfield, prices may suggest a rise.");
+	ck_assert_str_eq(got, "h.stem[suggest]");
+	free(got);
+	ruleset_set_enabled(e.rs, (size_t)i, 1);
+	got = run(&e, "Prices may rise.");
+	ck_assert_str_eq(got, "h.exact[may]");
+	free(got);
+	env_free(&e);
+}
+END_TEST
+
+static const struct {
+	const char *source;
+	int anonymous;
+} anon_cases[] = {
+	{"Dana Whitfield", 0},
+	{"Reuters", 0},
+	{"The Wall Street Journal", 0},
+	{"analyst Dana Whitfield", 0},
+	{"Goldman Sachs analyst Jane Roe", 0},
+	{"sources close to the talks", 1},
+	{"people familiar with the plans", 1},
+	{"two Western diplomats", 1},
+	{"Fed officials", 1},
+	{"officials at the Fed", 1},
+	{"a senior White House official", 1},
+	{"someone", 1},
+	{"Several People", 1},
+	{"the company", 1},
+};
+
+START_TEST(test_auto_source)
+{
+	env e;
+	env_init(&e, "tag-anon.rules", rules_text);
+	char sentence[256];
+	snprintf(sentence, sizeof sentence, "Prices rose, according to %s, in March.", anon_cases[_i].source);
+	char *got = run(&e, sentence);
+	char want[512];
+	snprintf(want, sizeof want, "s.acc[according to %s] source=[%s]%s", anon_cases[_i].source,
+		 anon_cases[_i].source, anon_cases[_i].anonymous ? " anon" : "");
+	ck_assert_str_eq(got, want);
+	free(got);
+	env_free(&e);
+}
+END_TEST
+
+START_TEST(test_match_limit)
+{
+	env e;
+	env_init(&e, "tag-limit.rules",
+		 "[rule bad.nested]\ncategory = hedge\npattern = (a+)+$\n"
+		 "[rule good.words]\ncategory = hedge\nmatch = maybe\n"
+		 "[rule good.pattern]\ncategory = weasel\npattern = \\bsome say\\b\n");
+	char s[200];
+	memset(s, 'a', 60);
+	strcpy(s + 60, "b maybe, some say.");
+	char *got = run(&e, s);
+	ck_assert_int_eq(e.rc, -1);
+	ck_assert(cc_error_isset(&e.err));
+	ck_assert_ptr_nonnull(strstr(e.err.msg, "bad.nested"));
+	ck_assert_ptr_nonnull(strstr(e.err.msg, "match limit"));
+	ck_assert_str_eq(got, "good.words[maybe]; good.pattern[some say]");
+	free(got);
+	/* the next sentence is fine again */
+	got = run(&e, "aaaa");
+	ck_assert_int_eq(e.rc, 0);
+	ck_assert_str_eq(got, "bad.nested[aaaa]");
+	free(got);
+	env_free(&e);
+}
+END_TEST
+
+START_TEST(test_prefilter_and_empty_matches)
+{
+	/* literals inside alternations, classes and case-insensitive text */
+	env e;
+	env_init(&e, "tag-prefilter.rules",
+		 "[list verb]\nitems = said | told | stated\n"
+		 "[rule p.alt]\ncategory = speculation\npattern = (?i)\\b(?:is|are|was) (?:widely )?"
+		 "(?<cue>expect(?:ed|s)?|characteri[sz]ed) to\\b\n"
+		 "[rule p.list]\ncategory = source\npattern = \\b(?<source>[A-Z]\\w+) %{verb}\\b\n"
+		 "[rule p.empty]\ncategory = hedge\npattern = x*\n");
+	char *got = run(&e, "Growth IS WIDELY EXPECTED TO slow, Ann told.");
+	ck_assert_str_eq(got, "p.alt[IS WIDELY EXPECTED TO] cue=[EXPECTED]; p.list[Ann told] source=[Ann]");
+	free(got);
+	got = run(&e, "It was characterised to be, it was characterized to.");
+	ck_assert_str_eq(got, "p.alt[was characterised to] cue=[characterised]; "
+			      "p.alt[was characterized to] cue=[characterized]");
+	free(got);
+	got = run(&e, "Nothing to see: xx.");
+	ck_assert_str_eq(got, "p.empty[xx]");
+	free(got);
+	env_free(&e);
+}
+END_TEST
+
+START_TEST(test_many_sentences_reuse)
+{
+	/* the tagger is reused across sentences without stale state */
+	env e;
+	env_init(&e, "tag-reuse.rules", rules_text);
+	for (int k = 0; k < 3000; k++) {
+		char *got = run(&e, k % 2 ? "Prices may rise." : "Critics argue it fails.");
+		ck_assert_str_eq(got, k % 2 ? "h.exact[may]" : "w.xpat[Critics argue]");
+		free(got);
+	}
+	env_free(&e);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+	Suite *s = suite_create("tag");
+	TCase *tc = tcase_create("tag");
+	tcase_add_loop_test(tc, test_tag_table, 0, sizeof cases / sizeof cases[0]);
+	tcase_add_test(tc, test_offsets_are_document_offsets);
+	tcase_add_test(tc, test_keep_suppressed);
+	tcase_add_test(tc, test_disabled_rules);
+	tcase_add_loop_test(tc, test_auto_source, 0, sizeof anon_cases / sizeof anon_cases[0]);
+	tcase_add_test(tc, test_match_limit);
+	tcase_add_test(tc, test_prefilter_and_empty_matches);
+	tcase_add_test(tc, test_many_sentences_reuse);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(make_suite)
