@@ -74,7 +74,8 @@ static void init_nfc_table(void)
 		if (cp >= 0xD800 && cp < 0xE000) continue;
 		utf8proc_ssize_t n = utf8proc_decompose_char(cp, buf, 32, UTF8PROC_DECOMPOSE, &bc);
 		for (utf8proc_ssize_t i = 1; i < n && i < 32; i++)
-			if (buf[i] >= 0 && buf[i] < 0x10000) second[buf[i] >> 3] |= (unsigned char)(1u << (buf[i] & 7));
+			if (buf[i] >= 0 && buf[i] < 0x10000)
+				second[buf[i] >> 3] |= (unsigned char)(1u << (buf[i] & 7));
 	}
 	for (utf8proc_int32_t cp = 0; cp < 0x10000; cp++) {
 		if (cp >= 0xD800 && cp < 0xE000) continue;
@@ -806,7 +807,8 @@ static void md_inline(md_inl *x, const char *s, size_t n, int depth)
 			if (md_space(prev) && md_space(next))
 				strip = 0;
 			else if (c == '_')
-				strip = !(is_alnum_ascii((unsigned char)prev) && is_alnum_ascii((unsigned char)next));
+				strip = !(is_alnum_ascii((unsigned char)prev) &&
+					  is_alnum_ascii((unsigned char)next));
 			else if (c == '~')
 				strip = k - i == 2;
 			else
@@ -942,7 +944,8 @@ static void convert_md(emit *e, const char *s, size_t n, unsigned flags)
 		if (fence) {
 			size_t ind = skip_hspace(p, len, 0);
 			size_t k = md_fence(p + ind, len - ind);
-			if (k >= fence_len && p[ind] == fence && skip_hspace(p, len, ind + k) == len) fence = 0;
+			if (k >= fence_len && p[ind] == fence && skip_hspace(p, len, ind + k) == len)
+				fence = 0;
 			continue;
 		}
 		/* cut out HTML comments, which may span lines */
@@ -955,7 +958,8 @@ static void convert_md(emit *e, const char *s, size_t n, unsigned flags)
 					if (!end) break;
 					i = (size_t)(end - p) + 3;
 					in_comment = 0;
-					if (buf.len && buf.data[buf.len - 1] == ' ') i = skip_hspace(p, len, i);
+					if (buf.len && buf.data[buf.len - 1] == ' ')
+						i = skip_hspace(p, len, i);
 				} else {
 					const char *start = memmem(p + i, len - i, "<!--", 4);
 					size_t stop = start ? (size_t)(start - p) : len;
@@ -1131,7 +1135,9 @@ typedef struct html_state {
 /* One of - – — | : · • */
 static int title_separator(const char *s, size_t n)
 {
-	static const char *const seps[] = {"-", "|", ":", "\xE2\x80\x93", "\xE2\x80\x94", "\xC2\xB7", "\xE2\x80\xA2"};
+	static const char *const seps[] = {
+		"-", "|", ":", "\xE2\x80\x93", "\xE2\x80\x94", "\xC2\xB7", "\xE2\x80\xA2",
+	};
 	for (size_t i = 0; i < sizeof seps / sizeof *seps; i++)
 		if (strlen(seps[i]) == n && memcmp(s, seps[i], n) == 0) return 1;
 	return 0;
@@ -1219,7 +1225,8 @@ static void html_text(html_state *h, const char *str, size_t n)
 		size_t j = i + 1;
 		for (;;) {
 			while (j < n && s[j] > ' ' && s[j] != 0x7F && s[j] != 0xC2) j++;
-			if (j + 1 < n && s[j] == ' ' && s[j + 1] > ' ' && s[j + 1] != 0x7F && s[j + 1] != 0xC2)
+			if (j + 1 < n && s[j] == ' ' && s[j + 1] > ' ' && s[j + 1] != 0x7F &&
+			    s[j + 1] != 0xC2)
 				j += 2;
 			else
 				break;

@@ -161,6 +161,7 @@ int read_file(const char *path, doc_format fmt, size_t max_bytes, document *out,
 	out->path = xstrdup(path);
 	out->key = xstrdup(path);
 	if (max_bytes == 0) max_bytes = READ_DEFAULT_MAX_BYTES;
+	if (max_bytes > SIZE_MAX / 2) max_bytes = SIZE_MAX / 2;
 
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
@@ -194,6 +195,7 @@ int read_file(const char *path, doc_format fmt, size_t max_bytes, document *out,
 	 * (/proc) or grow while being read, never past max_bytes. */
 	size_t cap = (size_t)st.st_size + 1, len = 0;
 	if (cap < 4096) cap = 4096;
+	if (cap > max_bytes + 1) cap = max_bytes + 1;
 	char *buf = xmalloc(cap);
 	for (;;) {
 		if (len == cap - 1) {
@@ -202,7 +204,8 @@ int read_file(const char *path, doc_format fmt, size_t max_bytes, document *out,
 				char probe;
 				ssize_t r = read(fd, &probe, 1);
 				if (r > 0) {
-					cc_error_set(err, -1, "file too large (more than %zu bytes; limit %zu bytes)",
+					cc_error_set(err, -1,
+						     "file too large (more than %zu bytes; limit %zu bytes)",
 						     max_bytes, max_bytes);
 					free(buf);
 					close(fd);

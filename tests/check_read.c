@@ -217,6 +217,17 @@ START_TEST(test_read_special)
 	ck_assert_int_eq(d.format, FMT_TXT);
 	document_free(&d);
 
+	/* files whose size fstat does not know (/proc) are read to the end, under the limit */
+	if (access("/proc/self/status", R_OK) == 0) {
+		ck_assert_int_eq(read_file("/proc/self/status", FMT_TXT, 0, &d, &err), 0);
+		ck_assert_uint_gt(d.raw_len, 10);
+		ck_assert(memcmp(d.raw, "Name:", 5) == 0);
+		document_free(&d);
+		ck_assert_int_eq(read_file("/proc/self/status", FMT_TXT, 10, &d, &err), -1);
+		ck_assert_str_eq(err.msg, "file too large (more than 10 bytes; limit 10 bytes)");
+		document_free(&d);
+	}
+
 	/* sniffed formats */
 	snprintf(p, sizeof p, "%s/page", dir);
 	write_file(p, "<html><p>x</p>", 14);
