@@ -119,9 +119,14 @@ int cmd_explain(int argc, char **argv)
 		analyze_text(az, in.data ? in.data : "", in.len, &a);
 		strbuf_free(&in);
 	} else if (stat(arg, &st) == 0) {
-		if (read_file(arg, FMT_AUTO, READ_DEFAULT_MAX_BYTES, &a.doc, &a.err) != 0) a.failed = 1;
-		else if (a.doc.format == FMT_AUTO) a.doc.format = FMT_TXT;
-		if (!a.failed) analyze_document(az, &a);
+		if (read_file(arg, FMT_AUTO, READ_DEFAULT_MAX_BYTES, &a.doc, &a.err) != 0) {
+			a.failed = 1;
+		} else if (a.doc.format == FMT_JSONL) {
+			a.failed = 1;
+			cc_error_set(&a.err, -1, "a JSONL file holds many documents: use 'claimcheck run' on it");
+		} else {
+			analyze_document(az, &a);
+		}
 	} else {
 		analyze_text(az, arg, strlen(arg), &a);
 	}

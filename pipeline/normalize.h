@@ -11,7 +11,8 @@
  * one per title, heading, paragraph or list item, in order, each a span of
  * ntext.text. Titles and headings are their own blocks, so no sentence
  * spans a heading and the body. Single newlines inside a block are kept.
- * NUL bytes and other C0 controls (except \t \n) are errors.
+ * NUL bytes and other C0 controls are errors, except \t, \n, \r (CR and
+ * CRLF become \n) and \f (a paragraph break).
  *
  * Ownership: ntext is caller-owned and reusable: ntext_reset keeps storage.
  */
