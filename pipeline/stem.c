@@ -21,6 +21,7 @@
 #include "stem.h"
 
 #include <libstemmer.h>
+#include <pthread.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -39,11 +40,10 @@ enum cclass {
 
 static unsigned char ascii_class[128];
 static unsigned char ascii_lower[128];
-static int tables_ready;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
-static void init_tables(void)
+static void build_tables(void)
 {
-	if (tables_ready) return;
 	for (int c = 0; c < 128; c++) {
 		unsigned char k;
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
@@ -63,8 +63,11 @@ static void init_tables(void)
 		ascii_class[c] = k;
 		ascii_lower[c] = (unsigned char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
 	}
-	/* Benign race: every thread writes the same values. */
-	tables_ready = 1;
+}
+
+static void init_tables(void)
+{
+	pthread_once(&tables_once, build_tables);
 }
 
 static enum cclass class_of(int32_t cp)
@@ -139,9 +142,9 @@ static enum cclass class_at(const unsigned char *p, const unsigned char *e, int3
 
 /* ---- lower-casing ------------------------------------------------------- */
 
-void stem_lower(const char *s, size_t len, strbuf *out)
+/* stem_lower without the table set-up (done by stemmer_new). */
+static void lower_into(const char *s, size_t len, strbuf *out)
 {
-	init_tables();
 	const unsigned char *p = (const unsigned char *)s, *e = p + len;
 	strbuf_reserve(out, len);
 	while (p < e) {
@@ -172,6 +175,12 @@ void stem_lower(const char *s, size_t len, strbuf *out)
 	out->data[out->len] = '\0';
 }
 
+void stem_lower(const char *s, size_t len, strbuf *out)
+{
+	init_tables();
+	lower_into(s, len, out);
+}
+
 /* ---- the stemmer and its cache ------------------------------------------ */
 
 #define CACHE_WAYS 4
@@ -189,7 +198,6 @@ struct stemmer {
 	struct sb_stemmer *sb;
 	cache_slot *cache;
 	unsigned victim;         /* round-robin replacement */
-	strbuf lower;            /* scratch for one token's lower form */
 };
 
 stemmer *stemmer_new(void)
@@ -207,7 +215,6 @@ void stemmer_free(stemmer *s)
 	if (!s) return;
 	sb_stemmer_delete(s->sb);
 	free(s->cache);
-	strbuf_free(&s->lower);
 	free(s);
 }
 
@@ -282,25 +289,23 @@ static void add_token(stemmer *s, tokens *ts, const char *text, uint32_t a, uint
 	t.start = a;
 	t.end = b;
 	t.flags = flags;
-	strbuf_reset(&s->lower);
-	stem_lower(text + a, b - a, &s->lower);
-	size_t ll = s->lower.len;
-	size_t sl;
-	const char *st = stemmer_stem(s, s->lower.data, ll, &sl);
-
 	strbuf *ar = &ts->arena;
-	strbuf_reserve(ar, ll + sl + 2);
 	t.lower = (uint32_t)ar->len;
+	lower_into(text + a, b - a, ar);
+	size_t ll = ar->len - t.lower;
 	t.lower_len = (uint16_t)ll;
-	memcpy(ar->data + ar->len, s->lower.data, ll + 1);
-	ar->len += ll + 1;
-	if (sl == ll && memcmp(st, s->lower.data, ll) == 0) {
+	strbuf_putc(ar, '\0');
+
+	size_t sl;
+	const char *lw = ar->data + t.lower;
+	const char *st = stemmer_stem(s, lw, ll, &sl);
+	if (sl == ll && (st == lw || memcmp(st, lw, ll) == 0)) {
 		t.stem = t.lower;
 	} else {
+		/* st is in the cache or libstemmer's buffer, never in the arena */
 		t.stem = (uint32_t)ar->len;
-		memcpy(ar->data + ar->len, st, sl);
-		ar->data[ar->len + sl] = '\0';
-		ar->len += sl + 1;
+		strbuf_append(ar, st, sl);
+		strbuf_putc(ar, '\0');
 	}
 	t.stem_len = (uint16_t)sl;
 	VEC_PUSH(&ts->t, t);
@@ -321,6 +326,27 @@ static uint32_t scan_word(const char *text, uint32_t pos, uint32_t end, uint16_t
 	uint16_t f = 0;
 
 	while (p < end && p - pos < TOKEN_MAX) {
+		unsigned char b = base[p];
+		if (b < 0x80 && ascii_class[b] == C_WORD) {
+			/* fast path: ASCII letters and digits */
+			if (b <= '9') {
+				f |= TOK_DIGIT;
+				prev_letter = 0;
+				prev_digit = 1;
+			} else {
+				letters++;
+				if (b <= 'Z') {
+					uppers++;
+					if (first) f |= TOK_CAP;
+				}
+				prev_letter = 1;
+				prev_digit = 0;
+			}
+			first = 0;
+			seglen++;
+			p++;
+			continue;
+		}
 		int n;
 		int32_t cp;
 		enum cclass c = class_at(base + p, e, &cp, &n);

@@ -8,6 +8,7 @@
 #include "testutil.h"
 #include "tag.h"
 
+#include <pthread.h>
 #include <string.h>
 
 static const char rules_text[] =
@@ -346,6 +347,47 @@ START_TEST(test_many_sentences_reuse)
 }
 END_TEST
 
+/* Two threads, each with its own stemmer and tagger, share one ruleset. */
+typedef struct thread_job {
+	const ruleset *rs;
+	int failures;
+} thread_job;
+
+static void *tag_in_thread(void *arg)
+{
+	thread_job *job = arg;
+	env e;
+	memset(&e, 0, sizeof e);
+	e.rs = (ruleset *)job->rs;
+	e.st = stemmer_new();
+	e.tg = tagger_new(job->rs);
+	for (int round = 0; round < 20; round++)
+		for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+			char *got = run(&e, cases[i].sentence);
+			if (strcmp(got, cases[i].want) != 0) job->failures++;
+			free(got);
+		}
+	tagger_free(e.tg);
+	stemmer_free(e.st);
+	tokens_free(&e.toks);
+	VEC_FREE(&e.tags);
+	strbuf_free(&e.doc);
+	return NULL;
+}
+
+START_TEST(test_threads_share_ruleset)
+{
+	ruleset *rs = load_text("tag-threads.rules", rules_text);
+	thread_job jobs[2] = {{rs, 0}, {rs, 0}};
+	pthread_t th[2];
+	for (int i = 0; i < 2; i++) ck_assert_int_eq(pthread_create(&th[i], NULL, tag_in_thread, &jobs[i]), 0);
+	for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
+	ck_assert_int_eq(jobs[0].failures, 0);
+	ck_assert_int_eq(jobs[1].failures, 0);
+	ruleset_free(rs);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("tag");
@@ -358,6 +400,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_match_limit);
 	tcase_add_test(tc, test_prefilter_and_empty_matches);
 	tcase_add_test(tc, test_many_sentences_reuse);
+	tcase_add_test(tc, test_threads_share_ruleset);
 	suite_add_tcase(s, tc);
 	return s;
 }
