@@ -1,2 +1,898 @@
-/* stub: being written */
+/*
+ * store.c — stage 7: analyses -> SQLite rows.
+ *
+ * Reads: analyses (analyze.h) and the ruleset they were made with.
+ * Adds: the database file: schema migrations (pipeline/schema.sql, in
+ * numbered sections) and report views (reports/views.sql), both embedded
+ * as sql_schema[] and sql_views[]; run rows; document, sentence and tag
+ * rows, written in batched transactions with statements prepared
+ * once at open. SQLite failures come back as cc_error values naming the
+ * database file; a failed batch is rolled back.
+ */
 #include "config.h"
+#include "store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+extern const char sql_schema[];
+extern const char sql_views[];
+
+#define STORE_DEFAULT_BATCH 500
+#define STORE_BUSY_MS 10000
+#define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+enum stmt_id {
+	ST_IS_CURRENT,
+	/* write mode only from here */
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_DOC_ID,
+	ST_DEL_TAGS,
+	ST_DEL_SENTS,
+	ST_DEL_DOC,
+	ST_INS_DOC,
+	ST_TOUCH,
+	ST_RUN_BEGIN,
+	ST_RUN_END,
+	ST__COUNT
+};
+
+static const char *const stmt_sql[ST__COUNT] = {
+	[ST_IS_CURRENT] = "SELECT 1 FROM documents WHERE key = ?1 AND raw_hash = ?2"
+			  " AND ruleset_hash = ?3 AND error IS NULL",
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_DOC_ID] = "SELECT id FROM documents WHERE key = ?1",
+	[ST_DEL_TAGS] = "DELETE FROM tags WHERE doc_id = ?1",
+	[ST_DEL_SENTS] = "DELETE FROM sentences WHERE doc_id = ?1",
+	[ST_DEL_DOC] = "DELETE FROM documents WHERE id = ?1",
+	[ST_INS_DOC] = "INSERT OR ROLLBACK INTO documents (key, path, ext_id, line, title, url,"
+		       " published, format, raw_hash, text_hash, bytes, ruleset_hash, run_id, seen_run,"
+		       " n_sentences, n_flagged, n_hedged, n_speculative, n_weasel, n_sourced,"
+		       " n_tags, hedge_density, speculation_density, weasel_density,"
+		       " sourced_share, checkworthy_max, checkworthy_mean, error, error_offset,"
+		       " error_line, warning, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+		       " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,"
+		       " ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
+	[ST_TOUCH] = "UPDATE documents SET seen_run = ?2 WHERE key = ?1",
+	[ST_RUN_BEGIN] = "INSERT INTO runs (started, tool_version, ruleset_hash, args)"
+			 " VALUES (" NOW_SQL ", ?1, ?2, ?3)",
+	[ST_RUN_END] = "UPDATE runs SET finished = " NOW_SQL ", documents = ?2, skipped = ?3,"
+		       " failed = ?4, sentences = ?5, flagged = ?6, tags = ?7, bytes = ?8,"
+		       " hedge_tags = ?9, speculation_tags = ?10, weasel_tags = ?11,"
+		       " source_tags = ?12 WHERE id = ?1",
+};
+
+/* Sentences and tags go in with multi-row INSERTs: one statement for each
+ * power of two up to 2^ROWS_LOG rows, so a document takes a few
+ * statements per table, and within a statement the cursors stay on the
+ * last page of the tables they append to. */
+#define ROWS_LOG 5
+#define SENT_COLS 14
+#define TAG_COLS 16
+static const char sent_insert[] =
+	"INSERT OR ROLLBACK INTO sentences (doc_id, idx, start, end, kind, ntokens, hedge,"
+	" speculation, weasel, uncertainty, factual, checkworthy, sourced, flagged) VALUES ";
+static const char tag_insert[] =
+	"INSERT OR ROLLBACK INTO tags (doc_id, sentence, idx, rule, category, weight, start, end,"
+	" cue_start, cue_end, cue, source, role, anonymous, source_start, source_end) VALUES ";
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	enum store_mode mode;
+	unsigned batch;   /* documents per transaction */
+	unsigned pending; /* documents written in the open transaction */
+	int in_tx;
+	sqlite3_stmt *st[ST__COUNT];
+	sqlite3_stmt *ins_sent[ROWS_LOG + 1], *ins_tag[ROWS_LOG + 1];
+	VEC(uint32_t) tagsel;  /* scratch: indexes of the tags to store */
+	VEC(uint32_t) tagsent; /* their sentence numbers */
+	char msg[256];    /* SQLite's message for the last failed step */
+};
+
+/* ---- small helpers ----------------------------------------------------- */
+
+/* Explain the SQLite failures users can do something about. */
+static const char *rc_hint(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_FULL: return " (the disk or the database is full)";
+	case SQLITE_READONLY: return " (the database file or its folder is not writable)";
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return " (another process is writing to it)";
+	case SQLITE_NOTADB: return " (it is not an SQLite database)";
+	case SQLITE_CORRUPT: return " (the database is damaged)";
+	default: return "";
+	}
+}
+
+static void fail(store *s, cc_error *err, int rc, const char *what)
+{
+	cc_error_set(err, -1, "%s: %s: %s%s", s->path, what, s->msg, rc_hint(rc));
+}
+
+/* Step a statement that returns no rows (or whose rows are ignored) and
+ * reset it. Keeps SQLite's message in s->msg. */
+static int step_keep(store *s, sqlite3_stmt *st)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE)
+		snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* The same, then drop the bindings: parameters left unbound next time are
+ * NULL, and no pointer into a freed analysis stays behind. */
+static int step(store *s, sqlite3_stmt *st)
+{
+	int rc = step_keep(s, st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+static int exec(store *s, const char *sql)
+{
+	char *m = NULL;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &m);
+	if (rc != SQLITE_OK)
+		snprintf(s->msg, sizeof s->msg, "%s", m ? m : sqlite3_errstr(rc));
+	sqlite3_free(m);
+	return rc;
+}
+
+static void bind_str(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v && *v) sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else sqlite3_bind_null(st, i);
+}
+
+static void bind_id(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v > 0) sqlite3_bind_int64(st, i, v);
+	else sqlite3_bind_null(st, i);
+}
+
+/* Bind text[sp) or NULL if the span is empty or out of range. */
+static void bind_span(sqlite3_stmt *st, int i, const strbuf *text, span sp)
+{
+	if (sp.start < sp.end && sp.end <= text->len)
+		sqlite3_bind_text(st, i, text->data + sp.start, (int)(sp.end - sp.start), SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int get_int(store *s, const char *sql, long long *out)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
+		return rc;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		*out = -1;
+		rc = SQLITE_OK;
+	} else {
+		snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int get_text(store *s, const char *sql, char *out, size_t outsz)
+{
+	sqlite3_stmt *st;
+	out[0] = '\0';
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
+		return rc;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *v = sqlite3_column_text(st, 0);
+		snprintf(out, outsz, "%s", v ? (const char *)v : "");
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = SQLITE_OK;
+	} else {
+		snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void views_hash(char out[65])
+{
+	sha256_hex(sql_views, strlen(sql_views), out);
+}
+
+/* ---- schema ------------------------------------------------------------ */
+
+/* Find the "-- migration N" section of sql_schema; dies if it is missing
+ * (the embedded schema and STORE_SCHEMA_VERSION disagree: a build bug). */
+static char *migration_sql(int n)
+{
+	char marker[32];
+	int ml = snprintf(marker, sizeof marker, "-- migration %d\n", n);
+	const char *p = sql_schema, *start = NULL;
+	for (;;) {
+		if (strncmp(p, marker, (size_t)ml) == 0) {
+			start = p + ml;
+			break;
+		}
+		p = strchr(p, '\n');
+		if (!p) die("store: the embedded schema has no migration %d", n);
+		p++;
+	}
+	const char *end = start;
+	while (*end && strncmp(end, "-- migration ", 13) != 0) {
+		const char *nl = strchr(end, '\n');
+		end = nl ? nl + 1 : end + strlen(end);
+	}
+	return xstrndup(start, (size_t)(end - start));
+}
+
+/* Schema version of the open database: 0 for an empty database, -1 (with
+ * err set) if it is some other database. */
+static int schema_version(store *s, cc_error *err)
+{
+	long long n, v;
+	int rc = get_int(s, "SELECT count(*) FROM sqlite_master"
+			    " WHERE type = 'table' AND name = 'meta'", &n);
+	if (rc != SQLITE_OK) {
+		fail(s, err, rc, "cannot read the database");
+		return -1;
+	}
+	if (n == 0) {
+		rc = get_int(s, "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'", &n);
+		if (rc != SQLITE_OK) {
+			fail(s, err, rc, "cannot read the database");
+			return -1;
+		}
+		if (n == 0) return 0;
+		cc_error_set(err, -1, "%s: not a claimcheck database (it has tables but no meta "
+			     "table)", s->path);
+		return -1;
+	}
+	rc = get_int(s, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'", &v);
+	if (rc != SQLITE_OK) {
+		fail(s, err, rc, "cannot read the schema version");
+		return -1;
+	}
+	if (v < 1) {
+		cc_error_set(err, -1, "%s: not a claimcheck database (no schema_version in its "
+			     "meta table)", s->path);
+		return -1;
+	}
+	if (v > STORE_SCHEMA_VERSION) {
+		cc_error_set(err, -1,
+			     "%s: the database has schema version %lld, newer than this claimcheck "
+			     "knows (%d); use a newer claimcheck", s->path, v, STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	return (int)v;
+}
+
+static int drop_views(store *s)
+{
+	sqlite3_stmt *st;
+	strbuf sql = {0};
+	int rc = sqlite3_prepare_v2(s->db, "SELECT name FROM sqlite_master WHERE type = 'view'", -1,
+				    &st, NULL);
+	while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		char *q = sqlite3_mprintf("DROP VIEW \"%w\";", (const char *)sqlite3_column_text(st, 0));
+		strbuf_puts(&sql, q);
+		sqlite3_free(q);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_OK && sql.len) rc = exec(s, sql.data);
+	else if (rc != SQLITE_OK) snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
+	strbuf_free(&sql);
+	return rc;
+}
+
+/* Write mode: bring the schema and the views up to date, in one
+ * transaction. */
+static int migrate(store *s, cc_error *err)
+{
+	int rc = exec(s, "BEGIN IMMEDIATE");
+	if (rc != SQLITE_OK) {
+		fail(s, err, rc, "cannot start a transaction");
+		return -1;
+	}
+	int v = schema_version(s, err);
+	if (v < 0) goto rollback;
+
+	/* Views may name columns a migration changes: drop them first; they
+	 * are reinstalled below. */
+	int reinstall = 0;
+	if (v > 0 && v < STORE_SCHEMA_VERSION) {
+		rc = drop_views(s);
+		if (rc != SQLITE_OK) {
+			fail(s, err, rc, "cannot drop the old report views");
+			goto rollback;
+		}
+		reinstall = 1;
+	}
+	for (int n = v + 1; n <= STORE_SCHEMA_VERSION; n++) {
+		char *sql = migration_sql(n);
+		rc = exec(s, sql);
+		free(sql);
+		if (rc != SQLITE_OK) {
+			char what[64];
+			snprintf(what, sizeof what, "schema migration %d failed", n);
+			fail(s, err, rc, what);
+			goto rollback;
+		}
+	}
+	if (v < STORE_SCHEMA_VERSION) {
+		char *sql = xasprintf("INSERT OR REPLACE INTO meta (key, value) VALUES"
+				      " ('schema_version', '%d')%s",
+				      STORE_SCHEMA_VERSION,
+				      v == 0 ? ", ('created', " NOW_SQL "), ('created_by', '"
+					       PACKAGE_NAME " " PACKAGE_VERSION "')" : "");
+		rc = exec(s, sql);
+		free(sql);
+		if (rc != SQLITE_OK) {
+			fail(s, err, rc, "cannot record the schema version");
+			goto rollback;
+		}
+	}
+
+	char want[65], have[80];
+	views_hash(want);
+	rc = get_text(s, "SELECT value FROM meta WHERE key = 'views_sha256'", have, sizeof have);
+	if (rc == SQLITE_OK && (reinstall || strcmp(want, have) != 0)) {
+		rc = exec(s, sql_views);
+		if (rc == SQLITE_OK) {
+			char *sql = xasprintf("INSERT OR REPLACE INTO meta (key, value) VALUES"
+					      " ('views_sha256', '%s')", want);
+			rc = exec(s, sql);
+			free(sql);
+		}
+	}
+	if (rc != SQLITE_OK) {
+		fail(s, err, rc, "cannot install the report views");
+		goto rollback;
+	}
+
+	rc = exec(s, "COMMIT");
+	if (rc != SQLITE_OK) {
+		fail(s, err, rc, "cannot commit the schema");
+		goto rollback;
+	}
+	return 0;
+
+rollback:
+	if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* Read mode: when the database's views are not this build's (an older or
+ * newer claimcheck installed them), create this build's as TEMP views,
+ * which shadow them on this connection without writing to the file. */
+static int temp_views(store *s, cc_error *err)
+{
+	char want[65], have[80];
+	views_hash(want);
+	int rc = get_text(s, "SELECT value FROM meta WHERE key = 'views_sha256'", have, sizeof have);
+	if (rc == SQLITE_OK && strcmp(want, have) == 0) return 0;
+
+	strbuf stmt = {0};
+	const char *p = sql_views;
+	rc = SQLITE_OK;
+	while (*p && rc == SQLITE_OK) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+		if (!(stmt.len == 0 && strncmp(p, "--", 2) == 0))
+			strbuf_append(&stmt, p, n);
+		p += n;
+		if (stmt.len == 0 || !sqlite3_complete(stmt.data)) continue;
+		size_t skip = strspn(stmt.data, " \t\r\n");
+		if (strncmp(stmt.data + skip, "CREATE VIEW ", 12) == 0) {
+			char *sql = xasprintf("CREATE TEMP VIEW %s", stmt.data + skip + 12);
+			rc = exec(s, sql);
+			free(sql);
+		}
+		strbuf_reset(&stmt);
+	}
+	strbuf_free(&stmt);
+	if (rc != SQLITE_OK) {
+		fail(s, err, rc, "cannot create the report views (open it once for writing, "
+				 "with `claimcheck run`, to upgrade it)");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- open / close ------------------------------------------------------ */
+
+static int prepare_rows(store *s, const char *head, int ncols, sqlite3_stmt **out, cc_error *err)
+{
+	strbuf b = {0};
+	for (int k = 0; k <= ROWS_LOG; k++) {
+		strbuf_reset(&b);
+		strbuf_puts(&b, head);
+		for (int r = 0; r < 1 << k; r++) {
+			strbuf_puts(&b, r ? ",(" : "(");
+			for (int c = 0; c < ncols; c++) strbuf_puts(&b, c ? ",?" : "?");
+			strbuf_putc(&b, ')');
+		}
+		int rc = sqlite3_prepare_v3(s->db, b.data, -1, SQLITE_PREPARE_PERSISTENT, &out[k], NULL);
+		if (rc != SQLITE_OK) {
+			snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
+			fail(s, err, rc, "cannot prepare a statement");
+			strbuf_free(&b);
+			return -1;
+		}
+	}
+	strbuf_free(&b);
+	return 0;
+}
+
+store *store_open(const char *path, enum store_mode mode, cc_error *err)
+{
+	cc_error_clear(err);
+	store *s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(path);
+	s->mode = mode;
+	s->batch = STORE_DEFAULT_BATCH;
+
+	int flags = mode == STORE_WRITE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+					: SQLITE_OPEN_READONLY;
+	int rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(s->msg, sizeof s->msg, "%s", s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		fail(s, err, rc, "cannot open the database");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	if (mode == STORE_WRITE && sqlite3_db_readonly(s->db, "main") == 1) {
+		cc_error_set(err, -1, "%s: cannot open the database for writing (the file is read-only)", path);
+		goto fail;
+	}
+
+	if (mode == STORE_WRITE) {
+		rc = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+			     " PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536;"
+			     " PRAGMA temp_store = MEMORY;");
+		if (rc != SQLITE_OK) {
+			fail(s, err, rc, "cannot set up the database");
+			goto fail;
+		}
+		if (migrate(s, err) < 0) goto fail;
+	} else {
+		rc = exec(s, "PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;");
+		if (rc != SQLITE_OK) {
+			fail(s, err, rc, "cannot read the database");
+			goto fail;
+		}
+		int v = schema_version(s, err);
+		if (v < 0) goto fail;
+		if (v == 0) {
+			cc_error_set(err, -1, "%s: the database is empty (not a claimcheck database)", path);
+			goto fail;
+		}
+		if (temp_views(s, err) < 0) goto fail;
+		exec(s, "PRAGMA query_only = ON");
+	}
+
+	int last = mode == STORE_WRITE ? ST__COUNT : ST_IS_CURRENT + 1;
+	for (int i = 0; i < last; i++) {
+		rc = sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL);
+		if (rc != SQLITE_OK) {
+			snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
+			fail(s, err, rc, "cannot prepare a statement");
+			goto fail;
+		}
+	}
+	if (mode == STORE_WRITE && (prepare_rows(s, sent_insert, SENT_COLS, s->ins_sent, err) < 0 ||
+				    prepare_rows(s, tag_insert, TAG_COLS, s->ins_tag, err) < 0))
+		goto fail;
+	return s;
+
+fail:
+	store_close(s);
+	return NULL;
+}
+
+static int commit_batch(store *s, cc_error *err);
+
+void store_close(store *s)
+{
+	if (!s) return;
+	if (s->in_tx) {
+		cc_error e;
+		cc_error_clear(&e);
+		if (commit_batch(s, &e) < 0) fprintf(stderr, "claimcheck: %s\n", e.msg);
+	}
+	for (int i = 0; i < ST__COUNT; i++) sqlite3_finalize(s->st[i]);
+	for (int i = 0; i <= ROWS_LOG; i++) {
+		sqlite3_finalize(s->ins_sent[i]);
+		sqlite3_finalize(s->ins_tag[i]);
+	}
+	VEC_FREE(&s->tagsel);
+	VEC_FREE(&s->tagsent);
+	if (s->db) {
+		if (s->mode == STORE_WRITE && !sqlite3_db_readonly(s->db, "main"))
+			sqlite3_exec(s->db, "PRAGMA analysis_limit = 400; PRAGMA optimize", NULL, NULL,
+				     NULL);
+		sqlite3_close(s->db);
+	}
+	free(s->path);
+	free(s);
+}
+
+sqlite3 *store_db(store *s)
+{
+	return s->db;
+}
+
+/* ---- transactions ------------------------------------------------------ */
+
+static int begin_batch(store *s, cc_error *err)
+{
+	if (s->in_tx) return 0;
+	int rc = step(s, s->st[ST_BEGIN]);
+	if (rc != SQLITE_OK) {
+		fail(s, err, rc, "cannot start a transaction");
+		return -1;
+	}
+	s->in_tx = 1;
+	s->pending = 0;
+	return 0;
+}
+
+static void rollback_batch(store *s)
+{
+	if (!sqlite3_get_autocommit(s->db)) {
+		sqlite3_reset(s->st[ST_ROLLBACK]);
+		sqlite3_step(s->st[ST_ROLLBACK]);
+		sqlite3_reset(s->st[ST_ROLLBACK]);
+	}
+	s->in_tx = 0;
+	s->pending = 0;
+}
+
+static int commit_batch(store *s, cc_error *err)
+{
+	if (!s->in_tx) return 0;
+	unsigned n = s->pending;
+	int rc = step(s, s->st[ST_COMMIT]);
+	if (rc != SQLITE_OK) {
+		cc_error_set(err, -1, "%s: cannot commit %u document%s: %s%s; %s", s->path, n,
+			     n == 1 ? "" : "s", s->msg, rc_hint(rc),
+			     "they were rolled back");
+		rollback_batch(s);
+		return -1;
+	}
+	s->in_tx = 0;
+	s->pending = 0;
+	return 0;
+}
+
+int store_flush(store *s, cc_error *err)
+{
+	cc_error_clear(err);
+	return commit_batch(s, err);
+}
+
+void store_set_batch(store *s, unsigned docs)
+{
+	s->batch = docs ? docs : 1;
+}
+
+/* ---- runs -------------------------------------------------------------- */
+
+int64_t store_run_begin(store *s, const char *tool_version, const ruleset *rs, const char *args)
+{
+	cc_error err;
+	cc_error_clear(&err);
+	if (s->mode != STORE_WRITE) {
+		fprintf(stderr, "claimcheck: %s: opened read-only, cannot start a run\n", s->path);
+		return -1;
+	}
+	if (commit_batch(s, &err) < 0) goto fail;
+	sqlite3_stmt *st = s->st[ST_RUN_BEGIN];
+	bind_str(st, 1, tool_version);
+	bind_str(st, 2, rs ? ruleset_hash(rs) : NULL);
+	bind_str(st, 3, args);
+	int rc = step(s, st);
+	if (rc != SQLITE_OK) {
+		fail(s, &err, rc, "cannot record the run");
+		goto fail;
+	}
+	return sqlite3_last_insert_rowid(s->db);
+fail:
+	fprintf(stderr, "claimcheck: %s\n", err.msg);
+	return -1;
+}
+
+void store_run_end(store *s, int64_t run, const run_totals *t)
+{
+	cc_error err;
+	cc_error_clear(&err);
+	if (s->mode != STORE_WRITE || run <= 0) return;
+	if (commit_batch(s, &err) < 0) goto fail;
+	sqlite3_stmt *st = s->st[ST_RUN_END];
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)t->documents);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)t->skipped);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)t->failed);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)t->sentences);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)t->flagged);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)t->tags);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)t->bytes);
+	for (int c = 0; c < CAT__COUNT && c < 4; c++)
+		sqlite3_bind_int64(st, 9 + c, (sqlite3_int64)t->by_category[c]);
+	int rc = step(s, st);
+	if (rc != SQLITE_OK) {
+		fail(s, &err, rc, "cannot record the end of the run");
+		goto fail;
+	}
+	return;
+fail:
+	fprintf(stderr, "claimcheck: %s\n", err.msg);
+}
+
+/* ---- documents --------------------------------------------------------- */
+
+int store_is_current(store *s, const char *key, const char *raw_hash, const char *ruleset_hash)
+{
+	sqlite3_stmt *st = s->st[ST_IS_CURRENT];
+	if (!key || !raw_hash || !*raw_hash || !ruleset_hash) return 0;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, raw_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, ruleset_hash, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st); /* at once: do not hold a read snapshot */
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_ROW;
+}
+
+static int count_tags(const analysis *a)
+{
+	int n = 0;
+	for (size_t i = 0; i < a->tags.n; i++) n += !a->tags.v[i].suppressed;
+	return n;
+}
+
+/* Insert the documents row; *id gets its rowid. */
+static int insert_document(store *s, int64_t run, const analysis *a, const ruleset *rs, int64_t *id)
+{
+	const document *d = &a->doc;
+	sqlite3_stmt *st = s->st[ST_INS_DOC];
+	int ok = !a->failed;
+
+	bind_str(st, 1, d->key);
+	bind_str(st, 2, d->path);
+	bind_str(st, 3, d->id);
+	if (d->line > 0) sqlite3_bind_int64(st, 4, d->line);
+	bind_str(st, 5, d->title ? d->title : ok ? a->nt.title : NULL);
+	bind_str(st, 6, d->url);
+	bind_str(st, 7, d->published);
+	bind_str(st, 8, d->format != FMT_AUTO ? format_name(d->format) : NULL);
+	bind_str(st, 9, d->raw_hash);
+	if (ok) bind_str(st, 10, a->text_hash);
+	sqlite3_bind_int64(st, 11, (sqlite3_int64)d->raw_len);
+	bind_str(st, 12, rs ? ruleset_hash(rs) : NULL);
+	bind_id(st, 13, run);
+	bind_id(st, 14, run);
+	if (ok) {
+		const doc_scores *ds = &a->ds;
+		sqlite3_bind_int64(st, 15, (sqlite3_int64)a->sents.n);
+		sqlite3_bind_int64(st, 16, ds->flagged);
+		sqlite3_bind_int64(st, 17, ds->hedged);
+		sqlite3_bind_int64(st, 18, ds->speculative);
+		sqlite3_bind_int64(st, 19, ds->weasel);
+		sqlite3_bind_int64(st, 20, ds->sourced);
+		sqlite3_bind_int64(st, 21, count_tags(a));
+		sqlite3_bind_double(st, 22, ds->hedge_density);
+		sqlite3_bind_double(st, 23, ds->speculation_density);
+		sqlite3_bind_double(st, 24, ds->weasel_density);
+		sqlite3_bind_double(st, 25, ds->sourced_share);
+		sqlite3_bind_double(st, 26, ds->checkworthy_max);
+		sqlite3_bind_double(st, 27, ds->checkworthy_mean);
+		sqlite3_bind_text(st, 32, a->nt.text.data ? a->nt.text.data : "",
+				  (int)a->nt.text.len, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_text(st, 28, cc_error_isset(&a->err) ? a->err.msg : "failed", -1,
+				  SQLITE_STATIC);
+		if (a->err.offset >= 0) sqlite3_bind_int64(st, 29, a->err.offset);
+		if (a->err.line > 0) sqlite3_bind_int64(st, 30, a->err.line);
+	}
+	bind_str(st, 31, a->warning);
+	int rc = step(s, st);
+	*id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+/* What the row binders need. */
+typedef struct rowctx {
+	store *s;
+	int64_t doc;
+	const analysis *a;
+	const ruleset *rs;
+} rowctx;
+
+typedef void (*bind_row_fn)(sqlite3_stmt *st, int base, size_t i, const rowctx *cx);
+
+static void bind_sentence(sqlite3_stmt *st, int base, size_t i, const rowctx *cx)
+{
+	const sentence_rec *r = &cx->a->sents.v[i];
+	sqlite3_bind_int64(st, base + 1, cx->doc);
+	sqlite3_bind_int64(st, base + 2, (sqlite3_int64)i + 1);
+	sqlite3_bind_int64(st, base + 3, r->start);
+	sqlite3_bind_int64(st, base + 4, r->end);
+	sqlite3_bind_text(st, base + 5, block_kind_name(r->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, base + 6, r->ntokens);
+	sqlite3_bind_double(st, base + 7, r->sc.hedge);
+	sqlite3_bind_double(st, base + 8, r->sc.speculation);
+	sqlite3_bind_double(st, base + 9, r->sc.weasel);
+	sqlite3_bind_double(st, base + 10, r->sc.uncertainty);
+	sqlite3_bind_double(st, base + 11, r->sc.factual);
+	sqlite3_bind_double(st, base + 12, r->sc.checkworthy);
+	sqlite3_bind_int(st, base + 13, r->sc.sourced != 0);
+	sqlite3_bind_int(st, base + 14, r->sc.flagged != 0);
+}
+
+/* Row i of the tags to store: cx->s->tagsel.v[i], in sentence tagsent.v[i]. */
+static void bind_tag(sqlite3_stmt *st, int base, size_t i, const rowctx *cx)
+{
+	const analysis *a = cx->a;
+	const tag *t = &a->tags.v[cx->s->tagsel.v[i]];
+	const rule_info *ri = ruleset_rule(cx->rs, t->rule);
+	const strbuf *text = &a->nt.text;
+	span cue = t->cue.start < t->cue.end ? t->cue : (span){t->start, t->end};
+
+	sqlite3_bind_int64(st, base + 1, cx->doc);
+	sqlite3_bind_int64(st, base + 2, cx->s->tagsent.v[i]);
+	sqlite3_bind_int64(st, base + 3, (sqlite3_int64)i + 1);
+	sqlite3_bind_text(st, base + 4, ri->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 5, category_name((category)t->category), -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, base + 6, ri->weight);
+	sqlite3_bind_int64(st, base + 7, t->start);
+	sqlite3_bind_int64(st, base + 8, t->end);
+	sqlite3_bind_int64(st, base + 9, cue.start);
+	sqlite3_bind_int64(st, base + 10, cue.end);
+	bind_span(st, base + 11, text, cue);
+	if (t->category != CAT_SOURCE) {
+		for (int col = 12; col <= 16; col++) sqlite3_bind_null(st, base + col);
+		return;
+	}
+	bind_span(st, base + 12, text, t->source);
+	bind_span(st, base + 13, text, t->role);
+	sqlite3_bind_int(st, base + 14, t->anonymous != 0);
+	if (t->source.start < t->source.end) {
+		sqlite3_bind_int64(st, base + 15, t->source.start);
+		sqlite3_bind_int64(st, base + 16, t->source.end);
+	} else {
+		sqlite3_bind_null(st, base + 15);
+		sqlite3_bind_null(st, base + 16);
+	}
+}
+
+/* Insert n rows with the multi-row statements sts[]. The binders set every
+ * parameter before each step, so the bindings need no clearing: a stale
+ * pointer into an earlier analysis is never read. */
+static int insert_rows(rowctx *cx, sqlite3_stmt *const *sts, int ncols, size_t n, bind_row_fn bind)
+{
+	size_t i = 0;
+	while (i < n) {
+		int k = ROWS_LOG;
+		while (((size_t)1 << k) > n - i) k--;
+		sqlite3_stmt *st = sts[k];
+		for (size_t r = 0; r < (size_t)1 << k; r++) bind(st, (int)r * ncols, i + r, cx);
+		int rc = step_keep(cx->s, st);
+		if (rc != SQLITE_OK) return rc;
+		i += (size_t)1 << k;
+	}
+	return SQLITE_OK;
+}
+
+/* All rows of one document; returns an SQLite code (s->msg set). */
+static int write_rows(store *s, int64_t run, const analysis *a, const ruleset *rs)
+{
+	/* The old rows of this key go first. Foreign keys are not enforced on
+	 * this connection (enforcing them costs a third of the write time), so
+	 * the children are deleted here rather than by ON DELETE CASCADE. */
+	sqlite3_stmt *st = s->st[ST_DOC_ID];
+	sqlite3_bind_text(st, 1, a->doc.key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int64_t old = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rc;
+	for (int i = ST_DEL_TAGS; old > 0 && i <= ST_DEL_DOC; i++) {
+		sqlite3_bind_int64(s->st[i], 1, old);
+		rc = step(s, s->st[i]);
+		if (rc != SQLITE_OK) return rc;
+	}
+
+	rowctx cx = {s, 0, a, rs};
+	rc = insert_document(s, run, a, rs, &cx.doc);
+	if (rc != SQLITE_OK || a->failed) return rc;
+
+	s->tagsel.n = s->tagsent.n = 0;
+	for (size_t i = 0; i < a->sents.n; i++) {
+		const sentence_rec *r = &a->sents.v[i];
+		size_t end = (size_t)r->tag_first + r->tag_count;
+		if (end > a->tags.n)
+			die("store: sentence %zu of '%s' has tags past the end", i + 1, a->doc.key);
+		for (size_t j = r->tag_first; j < end; j++) {
+			const tag *t = &a->tags.v[j];
+			if (t->suppressed) continue;
+			if (!rs || t->rule >= ruleset_size(rs))
+				die("store: a tag of '%s' names rule %u, outside the ruleset",
+				    a->doc.key, t->rule);
+			VEC_PUSH(&s->tagsel, (uint32_t)j);
+			VEC_PUSH(&s->tagsent, (uint32_t)(i + 1));
+		}
+	}
+	rc = insert_rows(&cx, s->ins_sent, SENT_COLS, a->sents.n, bind_sentence);
+	if (rc != SQLITE_OK) return rc;
+	return insert_rows(&cx, s->ins_tag, TAG_COLS, s->tagsel.n, bind_tag);
+}
+
+int store_write(store *s, int64_t run, const analysis *a, const ruleset *rs, cc_error *err)
+{
+	cc_error_clear(err);
+	if (s->mode != STORE_WRITE) {
+		cc_error_set(err, -1, "%s: opened read-only, cannot write", s->path);
+		return -1;
+	}
+	if (!a->doc.key) {
+		cc_error_set(err, -1, "%s: cannot store a document without a key", s->path);
+		return -1;
+	}
+	if (begin_batch(s, err) < 0) return -1;
+	int rc = write_rows(s, run, a, rs);
+	if (rc != SQLITE_OK) {
+		unsigned lost = s->pending;
+		cc_error_set(err, -1, "%s: cannot write '%s': %s%s; rolled back %u earlier "
+			     "document%s of this batch", s->path, a->doc.key, s->msg, rc_hint(rc),
+			     lost, lost == 1 ? "" : "s");
+		rollback_batch(s);
+		return -1;
+	}
+	if (++s->pending >= s->batch) return commit_batch(s, err);
+	return 0;
+}
+
+int store_touch(store *s, int64_t run, const char *key, cc_error *err)
+{
+	cc_error_clear(err);
+	if (s->mode != STORE_WRITE) {
+		cc_error_set(err, -1, "%s: opened read-only, cannot write", s->path);
+		return -1;
+	}
+	if (begin_batch(s, err) < 0) return -1;
+	sqlite3_stmt *st = s->st[ST_TOUCH];
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	bind_id(st, 2, run);
+	int rc = step(s, st);
+	if (rc != SQLITE_OK) {
+		unsigned lost = s->pending;
+		cc_error_set(err, -1, "%s: cannot mark '%s' as seen: %s%s; rolled back %u "
+			     "document%s of this batch", s->path, key, s->msg, rc_hint(rc),
+			     lost, lost == 1 ? "" : "s");
+		rollback_batch(s);
+		return -1;
+	}
+	if (++s->pending >= s->batch) return commit_batch(s, err);
+	return 0;
+}
