@@ -250,6 +250,8 @@ static store *filled(int64_t *run)
 	return s;
 }
 
+static char *report(sqlite3 *db, const report_options *o, int *rc);
+
 /* ---- schema ------------------------------------------------------------ */
 
 START_TEST(schema_created)
@@ -618,6 +620,46 @@ START_TEST(verdicts_survive)
 	ck_q(db, "SELECT rule, hits, documents, sentences, flagged_sentences, confirmed,"
 		 " false_positive, unsure FROM rule_stats ORDER BY rule",
 	     "hedge.modal|1|1|1|1|1|0|0\nsource.per|1|1|1|0|0|0|0");
+	store_close(s);
+}
+END_TEST
+
+START_TEST(suppressed_anonymous_warning)
+{
+	store *s = open_write();
+	analysis a;
+	cc_error err;
+	build(&a, "k1", 1);
+	/* a suppressed match is not stored; an unnamed source is marked */
+	push_tag(&a, "hedge.modal", CAT_HEDGE, find(TEXT, "cut"), find(TEXT, "cut"));
+	a.tags.v[a.tags.n - 1].suppressed = 1;
+	/* sentence 1 gets tags 0 and 1 (the suppressed one), sentence 2 tag 2 */
+	tag sup = a.tags.v[2];
+	a.tags.v[2] = a.tags.v[1];
+	a.tags.v[1] = sup;
+	a.sents.v[0].tag_count = 2;
+	a.sents.v[1].tag_first = 2;
+	a.tags.v[2].anonymous = 1;
+	a.tags.v[2].source = (span){0, 0};
+	a.tags.v[2].role = (span){0, 0};
+	a.sents.v[1].sc.flagged = 1;
+	a.warning = xstrdup("rule x hit its match limit");
+	ck_assert_msg(store_write(s, 0, &a, rs, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(store_flush(s, &err), 0);
+	drop(&a);
+
+	sqlite3 *db = store_db(s);
+	ck_q(db, "SELECT sentence, idx, rule, cue FROM tags ORDER BY idx",
+	     "1|1|hedge.modal|may\n2|2|source.per|Per");
+	ck_q(db, "SELECT n_tags, warning FROM documents", "2|rule x hit its match limit");
+	ck_q(db, "SELECT name, role, anonymous, start, end FROM sources", "NULL|NULL|1|NULL|NULL");
+	ck_q(db, "SELECT sources FROM flagged_claims WHERE sentence = 2", "? [anonymous]");
+
+	report_options o = {.format = REPORT_TEXT, .category = "source"};
+	int rc;
+	char *out = report(db, &o, &rc);
+	ck_assert_msg(strstr(out, "   source: (unnamed), Per; anonymous\n") != NULL, "%s", out);
+	free(out);
 	store_close(s);
 }
 END_TEST
@@ -1055,6 +1097,7 @@ static Suite *make_suite(void)
 	tcase_add_loop_test(tc, is_current, 0, sizeof currency / sizeof currency[0]);
 	tcase_add_test(tc, touch_sets_seen_run);
 	tcase_add_test(tc, failed_document);
+	tcase_add_test(tc, suppressed_anonymous_warning);
 	tcase_add_test(tc, verdicts_survive);
 	tcase_add_test(tc, views_rows);
 	suite_add_tcase(s, tc);
