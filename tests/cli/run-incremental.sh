@@ -18,7 +18,7 @@ before=$(q "$T/i.db" "SELECT group_concat(key || ':' || run_id, ',') FROM (SELEC
 # record a verdict on a tag
 q "$T/i.db" "INSERT INTO verdicts (doc_hash, start, \"end\", rule, verdict, note, created, updated)
 	SELECT d.text_hash, t.start, t.\"end\", t.rule, 'confirmed', 'checked by hand', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'
-	FROM tags t JOIN documents d ON d.id = t.doc_id WHERE d.key LIKE '%one.txt' AND t.category = 'hedge' LIMIT 1"
+	FROM tags t JOIN documents d ON d.id = t.doc_id WHERE d.key LIKE '%two.md' AND t.category = 'speculation' LIMIT 1"
 expect_eq "verdict recorded" "1" "$(q "$T/i.db" "SELECT count(*) FROM verdicts")"
 
 "$CLAIMCHECK" run -q -o "$T/i.db" -j2 "$C"; expect_status "second run" 0 $?
@@ -32,7 +32,7 @@ printf 'Budget talks\n\nThe deal may collapse, people familiar with the matter s
 "$CLAIMCHECK" run -q -o "$T/i.db" "$C"; expect_status "third run" 0 $?
 expect_eq "third run analysed one" "1|3" "$(q "$T/i.db" "SELECT documents, skipped FROM runs WHERE id = 3")"
 expect_eq "its sentences replaced, not duplicated" "3" "$(q "$T/i.db" "SELECT count(*) FROM sentences s JOIN documents d ON d.id = s.doc_id WHERE d.key LIKE '%one.txt'")"
-expect_eq "verdict survives (hedge span unchanged)" "1" "$(q "$T/i.db" "SELECT count(*) FROM verdicts v JOIN documents d ON d.text_hash = v.doc_hash WHERE d.key LIKE '%one.txt'")"
+expect_eq "verdict still on its current tag" "1" "$(q "$T/i.db" "SELECT count(*) FROM verdict_tags WHERE current = 1")"
 expect_eq "verdicts never deleted" "1" "$(q "$T/i.db" "SELECT count(*) FROM verdicts")"
 
 # a different rule set re-analyses everything
@@ -47,6 +47,7 @@ expect_eq "run rows keep the rule-set hash" "2" "$(q "$T/i.db" "SELECT count(DIS
 # --force re-analyses even when current
 "$CLAIMCHECK" run -q --force -r "$T/rules" -o "$T/i.db" "$C"; expect_status "forced run" 0 $?
 expect_eq "forced: all re-analysed" "4|0" "$(q "$T/i.db" "SELECT documents, skipped FROM runs WHERE id = 5")"
+expect_eq "verdict survives re-runs with other rules" "1|confirmed" "$(q "$T/i.db" "SELECT count(*), min(verdict) FROM verdict_tags WHERE current = 1")"
 expect_eq "database is intact" "ok" "$(q "$T/i.db" "PRAGMA integrity_check")"
 
 finish
