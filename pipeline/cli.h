@@ -19,6 +19,8 @@ int cmd_run(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_stream(int argc, char **argv);
 
 /* The default rule path: $CLAIMCHECK_RULES, else the installed rules,
  * else the source tree's rules/ (for an uninstalled build). */

@@ -19,6 +19,8 @@ static const cli_command commands[] = {
 	{"report", "flagged claims, most check-worthy first (text, md, csv, json)", cmd_report},
 	{"explain", "show sentences, tags with their rules, and scores for a text", cmd_explain},
 	{"rules", "check the rule files, run their examples, list rules", cmd_rules},
+	{"eval", "precision, recall and F1 against an annotated gold file", cmd_eval},
+	{"stream", "JSONL records on stdin -> one explain JSON result per line on stdout", cmd_stream},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

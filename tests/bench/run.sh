@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "bench: being written" >&2
+exit 1
