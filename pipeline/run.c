@@ -372,6 +372,10 @@ int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths, const
 	}
 	r.db_existed = 1; /* it exists now; workers may check currency */
 	r.run_id = store_run_begin(r.st, PACKAGE_VERSION, rs, opt->args);
+	if (r.run_id < 0) { /* the store printed why */
+		store_close(r.st);
+		return 3;
+	}
 
 	unsigned nworkers = opt->jobs;
 	if (nworkers == 0) {
