@@ -3,7 +3,7 @@
  *
  * Reads: the command line and the database (opened read-only, so a report
  * can run while `claimcheck run` writes). Adds: nothing; the report goes to
- * stdout (report.h), errors to stderr.
+ * stdout or to the file of -o (report.h), errors to stderr.
  */
 #include "config.h"
 
@@ -24,7 +24,9 @@ static const char usage[] =
 	"Show the flagged claims of a claimcheck database, most check-worthy first.\n"
 	"\n"
 	"  -d, --db DB          the database (default: claims.db)\n"
-	"  -f, --format FMT     text (default), md, csv or json\n"
+	"  -f, --format FMT     text (default), md, csv, json or html (one\n"
+	"                       self-contained page to open in a browser)\n"
+	"  -o, --output FILE    write the report to FILE instead of standard output\n"
 	"  -c, --category CAT   only claims with a tag of category CAT\n"
 	"                       (hedge, speculation, weasel, source)\n"
 	"  -s, --min-score X    only claims with check-worthiness >= X (0 to 1)\n"
@@ -43,6 +45,7 @@ enum { OPT_COLOR = 256 };
 static const struct option longopts[] = {
 	{"db", required_argument, NULL, 'd'},
 	{"format", required_argument, NULL, 'f'},
+	{"output", required_argument, NULL, 'o'},
 	{"category", required_argument, NULL, 'c'},
 	{"min-score", required_argument, NULL, 's'},
 	{"document", required_argument, NULL, 'D'},
@@ -57,7 +60,7 @@ static int parse_format(const char *s, report_format *out)
 {
 	static const struct { const char *name; report_format f; } fmts[] = {
 		{"text", REPORT_TEXT}, {"md", REPORT_MD}, {"markdown", REPORT_MD},
-		{"csv", REPORT_CSV}, {"json", REPORT_JSON},
+		{"csv", REPORT_CSV}, {"json", REPORT_JSON}, {"html", REPORT_HTML},
 	};
 	for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++)
 		if (strcmp(s, fmts[i].name) == 0) {
@@ -70,13 +73,14 @@ static int parse_format(const char *s, report_format *out)
 int cmd_report(int argc, char **argv)
 {
 	const char *db_path = "claims.db";
+	const char *output = NULL;
 	report_options o = {.format = REPORT_TEXT};
 	int color = -1; /* auto */
 	int c;
 
 	optind = 0; /* glibc and musl: restart scanning, argv[0] is "report" */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:f:c:s:D:n:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:f:o:c:s:D:n:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			db_path = optarg;
@@ -84,7 +88,10 @@ int cmd_report(int argc, char **argv)
 		case 'f':
 			if (parse_format(optarg, &o.format) < 0)
 				return cli_usage_error("report", "unknown format '%s' "
-						       "(use text, md, csv or json)", optarg);
+						       "(use text, md, csv, json or html)", optarg);
+			break;
+		case 'o':
+			output = optarg;
 			break;
 		case 'c':
 			if (category_from_name(optarg) < 0)
@@ -142,9 +149,29 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "claimcheck report: %s\n", err.msg);
 		return EXIT_USAGE;
 	}
-	o.color = color < 0 ? cli_use_color(stdout) : color;
-	int rc = report_claims(store_db(s), &o, stdout);
+	FILE *out = stdout;
+	int regular = 0; /* only a regular file is removed after a failure */
+	if (output) {
+		out = fopen(output, "w");
+		if (!out) {
+			fprintf(stderr, "claimcheck report: cannot write '%s': %s\n", output,
+				strerror(errno));
+			store_close(s);
+			return 3;
+		}
+		regular = fstat(fileno(out), &st) == 0 && S_ISREG(st.st_mode);
+	}
+	o.color = color < 0 ? (output ? 0 : cli_use_color(stdout)) : color;
+	int rc = report_claims(store_db(s), &o, out);
 	store_close(s);
+	if (output) {
+		if (fclose(out) != 0 && rc == 0) {
+			fprintf(stderr, "claimcheck report: cannot write '%s': %s\n", output,
+				strerror(errno));
+			rc = -1;
+		}
+		if (rc < 0 && regular) remove(output); /* no half-written report */
+	}
 	if (rc < 0) return 3;
 	return cli_close_stdout();
 }

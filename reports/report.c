@@ -4,7 +4,8 @@
  * Reads: a claimcheck database through the flagged_claims view
  * (reports/views.sql), most check-worthy claims first, and for each claim
  * its tags and sources. Adds: the report on a stream, as text (cue words
- * highlighted, in colour on a TTY), Markdown, CSV (RFC 4180) or JSON.
+ * highlighted, in colour on a TTY), Markdown, CSV (RFC 4180) or JSON;
+ * HTML is html.c's.
  */
 #include "config.h"
 #include "report.h"
@@ -584,6 +585,8 @@ int report_claims(sqlite3 *db, const report_options *o, FILE *out)
 	reporter r = {.db = db, .o = o, .out = out};
 	int ret = -1, rc;
 
+	if (o->format == REPORT_HTML) return report_html(db, o, out);
+
 	if (sqlite3_prepare_v2(db, sql_claims, -1, &r.claims, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, sql_text, -1, &r.text, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, sql_tags, -1, &r.tags, NULL) != SQLITE_OK) {
@@ -609,6 +612,7 @@ int report_claims(sqlite3 *db, const report_options *o, FILE *out)
 		case REPORT_JSON:
 			if (emit_json(&r) < 0) goto write_error;
 			break;
+		case REPORT_HTML: break;
 		}
 		if (ferror(out)) goto write_error;
 	}
