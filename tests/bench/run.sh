@@ -1,3 +1,269 @@
 #!/bin/sh
-echo "bench: being written" >&2
-exit 1
+# run.sh — the single-machine throughput benchmark (not part of `make check`).
+#
+# Builds a corpus of at least --size MB (default 200) from the research
+# corpora in ../shared/corpora next to the source tree: the Reuters-21578
+# <TITLE>/<BODY> texts as JSONL records (one file per SGML file) and the BBC
+# articles as .txt files, repeated as separate documents (every copy has its
+# own ids and a numbered title, so keys and content hashes differ). Then,
+# in one go and with `/usr/bin/time -v`, it times:
+#
+#   wc -w          over the same files (the reference: reading the text once)
+#   run -j1        a fresh database, one worker
+#   run -j2        a fresh database, two workers
+#   re-run         -j2 again over the unchanged corpus (everything is current)
+#   stream         `claimcheck stream` over the JSONL records (n/a while a stub)
+#
+# and prints MB/s, documents/s, sentences/s, peak RSS, and each run's time
+# per MB as a multiple of wc -w's. MB are 10^6 bytes of input files;
+# documents and sentences are those of the corpus (as counted by the -j1
+# run), so every row is the same work; the stream row counts only the
+# JSONL records it reads. The corpus is kept in the scratch folder and
+# reused when its size matches; the databases are removed at the end
+# unless --keep.
+#
+# Usage: tests/bench/run.sh [--size MB | --quick] [--dir SCRATCH]
+#                           [--claimcheck BINARY] [--corpora DIR] [--keep]
+set -eu
+
+me=$(basename "$0")
+src=$(cd "$(dirname "$0")/../.." && pwd)
+size=200
+dir=
+bin=
+corpora=
+keep=0
+
+usage() {
+	cat <<EOF
+Usage: $me [--size MB | --quick] [--dir SCRATCH] [--claimcheck BINARY] [--corpora DIR] [--keep]
+
+  --size MB        corpus size in MB (default 200)
+  --quick          a 20 MB corpus, for trying things
+  --dir SCRATCH    where the corpus and the databases go (default: bench-scratch
+                   next to the binary, else \$TMPDIR/claimcheck-bench)
+  --claimcheck B   the binary (default: ./claimcheck, \$top_builddir/claimcheck,
+                   or claimcheck on PATH)
+  --corpora DIR    the research corpora (default: $src/../shared/corpora)
+  --keep           keep the databases
+EOF
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--size) [ $# -ge 2 ] || { usage >&2; exit 2; }; size=$2; shift 2 ;;
+	--size=*) size=${1#--size=}; shift ;;
+	--quick) size=20; shift ;;
+	--dir) [ $# -ge 2 ] || { usage >&2; exit 2; }; dir=$2; shift 2 ;;
+	--claimcheck) [ $# -ge 2 ] || { usage >&2; exit 2; }; bin=$2; shift 2 ;;
+	--corpora) [ $# -ge 2 ] || { usage >&2; exit 2; }; corpora=$2; shift 2 ;;
+	--keep) keep=1; shift ;;
+	-h|--help) usage; exit 0 ;;
+	*) echo "$me: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+	esac
+done
+case $size in
+''|*[!0-9]*|0) echo "$me: --size wants a whole number of MB, not '$size'" >&2; exit 2 ;;
+esac
+
+if [ ! -x /usr/bin/time ]; then
+	echo "$me: /usr/bin/time is missing: install the Debian package 'time' (apt-get install time)" >&2
+	exit 2
+fi
+for tool in sqlite3 awk sed wc find; do
+	command -v $tool >/dev/null 2>&1 || { echo "$me: '$tool' is missing" >&2; exit 2; }
+done
+
+if [ -z "$bin" ]; then
+	if [ -x ./claimcheck ]; then bin=./claimcheck
+	elif [ -n "${top_builddir:-}" ] && [ -x "$top_builddir/claimcheck" ]; then bin=$top_builddir/claimcheck
+	else bin=$(command -v claimcheck || true)
+	fi
+fi
+[ -n "$bin" ] && [ -x "$bin" ] || { echo "$me: no claimcheck binary (build it, or pass --claimcheck)" >&2; exit 2; }
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+
+[ -n "$corpora" ] || corpora=$src/../shared/corpora
+reuters=$corpora/reuters21578
+bbc=$corpora/bbc_fulltext
+[ -f "$reuters/reut2-000.sgm" ] && [ -d "$bbc/business" ] ||
+	{ echo "$me: the corpora are not in $corpora (want reuters21578/*.sgm and bbc_fulltext/*/)" >&2; exit 2; }
+
+if [ -z "$dir" ]; then
+	dir=$(dirname "$bin")/bench-scratch
+	mkdir -p "$dir" 2>/dev/null || dir=${TMPDIR:-/tmp}/claimcheck-bench
+fi
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+rules=${CLAIMCHECK_RULES:-$src/rules}
+export LC_ALL=C.UTF-8
+
+# ---- the corpus ------------------------------------------------------------
+
+# One Reuters SGML file -> JSONL records {"id", "title", "text"} with "@@"
+# standing for the copy number (in the id and at the start of the title).
+# Entities are decoded, the &#N; control characters dropped, JSON escaped.
+sgml_to_jsonl() {
+	LC_ALL=C tr -d '\000-\010\013\014\016-\037\177-\377' <"$1" | LC_ALL=C awk '
+	function ent(s) {
+		gsub(/&#[0-9]+;/, "", s)
+		gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&amp;/, "\\&", s)
+		return s
+	}
+	function js(s) {
+		gsub(/\\/, "\\\\\\\\", s); gsub(/"/, "\\\"", s)
+		gsub(/\t/, "\\t", s); gsub(/\r/, "", s); gsub(/\n/, "\\n", s)
+		return s
+	}
+	BEGIN { RS = "</REUTERS>" }
+	{
+		b = index($0, "<BODY>"); e = index($0, "</BODY>")
+		if (!b || e <= b) next
+		body = substr($0, b + 6, e - b - 6)
+		id = NR
+		if (match($0, /NEWID="[0-9]+"/)) id = substr($0, RSTART + 7, RLENGTH - 8)
+		title = ""
+		t = index($0, "<TITLE>"); te = index($0, "</TITLE>")
+		if (t && te > t) title = substr($0, t + 7, te - t - 7)
+		print "{\"id\":\"" id "-@@\",\"title\":\"@@: " js(ent(title)) "\",\"text\":\"" js(ent(body)) "\"}"
+	}'
+}
+
+# Copy n of the BBC articles into $2: the headline (line 1) gets "n: ".
+bbc_copy() {
+	n=$1 out=$2
+	for cat in "$bbc"/*/; do
+		c=$(basename "$cat")
+		mkdir -p "$out/$c"
+		LC_ALL=C awk -v n="$n" -v dst="$out/$c" '
+		FNR == 1 {
+			if (f) close(f)
+			f = FILENAME; sub(/.*\//, "", f); f = dst "/" f
+			print n ": " $0 > f
+			next
+		}
+		{ print > f }' "$cat"*.txt
+	done
+}
+
+corpus=$dir/corpus
+stamp="size=$size v1"
+if [ -f "$corpus/.stamp" ] && [ "$(cat "$corpus/.stamp")" = "$stamp" ]; then
+	echo "corpus: reusing $corpus"
+else
+	echo "corpus: building $size MB in $corpus ..."
+	rm -rf "$corpus" "$dir/base"
+	mkdir -p "$dir/base" "$corpus"
+	for f in "$reuters"/reut2-*.sgm; do
+		sgml_to_jsonl "$f" >"$dir/base/$(basename "$f" .sgm).jsonl"
+	done
+	base=$(cat "$dir"/base/*.jsonl | wc -c)
+	base=$((base + $(cat "$bbc"/*/*.txt | wc -c)))
+	total=0 n=0
+	while [ $total -lt $((size * 1000000)) ]; do
+		n=$((n + 1))
+		c=$(printf 'c%03d' $n)
+		mkdir -p "$corpus/$c/reuters"
+		for f in "$dir"/base/*.jsonl; do
+			sed "s/@@/$n/; s/@@/$n/" "$f" >"$corpus/$c/reuters/$(basename "$f")"
+		done
+		bbc_copy $n "$corpus/$c/bbc"
+		total=$((total + base))
+	done
+	rm -rf "$dir/base"
+	echo "$stamp" >"$corpus/.stamp"
+fi
+
+find "$corpus" -type f ! -name '.*' -print0 | sort -z >"$dir/files0"
+find "$corpus" -type f -name '*.jsonl' -print0 | sort -z >"$dir/jsonl0"
+bytes=$(find "$corpus" -type f ! -name '.*' -printf '%s\n' | awk '{ s += $1 } END { print s }')
+jbytes=$(find "$corpus" -type f -name '*.jsonl' -printf '%s\n' | awk '{ s += $1 } END { print s }')
+jdocs=$(find "$corpus" -type f -name '*.jsonl' -exec cat {} + | grep -c .)
+echo "corpus: $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB in $(tr -cd '\0' <"$dir/files0" | wc -c) files, $jdocs of its documents JSONL records"
+
+# ---- the runs ------------------------------------------------------------------
+
+results=$dir/results
+: >"$results"
+
+# timed NAME CMD...: run under /usr/bin/time -v; records "NAME seconds rss_kb status".
+timed() {
+	name=$1
+	shift
+	set +e
+	/usr/bin/time -v -o "$dir/time.$name" "$@"
+	status=$?
+	set -e
+	awk -v name="$name" -v st="$status" '
+	/Elapsed \(wall clock\)/ {
+		n = split($NF, p, ":"); s = 0
+		for (i = 1; i <= n; i++) s = s * 60 + p[i]
+	}
+	/Maximum resident set size/ { rss = $NF }
+	END { print name, s, rss, st }' "$dir/time.$name" >>"$results"
+	echo "  $name: exit $status, $(tail -n 1 "$results" | awk '{ printf "%.2f s, %.0f MB peak RSS", $2, $3 / 1024 }')" >&2
+}
+
+echo "runs (binary $bin, rules $rules):"
+timed wc sh -c 'wc -w --files0-from="$1" >/dev/null' sh "$dir/files0"
+
+db1=$dir/bench-j1.db
+db2=$dir/bench-j2.db
+rm -f "$db1" "$db1-wal" "$db1-shm" "$db2" "$db2-wal" "$db2-shm"
+# the paths as arguments: one folder (the reader walks and sorts it)
+timed j1 "$bin" run -q -r "$rules" -j1 -o "$db1" "$corpus" >"$dir/out.j1"
+timed j2 "$bin" run -q -r "$rules" -j2 -o "$db2" "$corpus" >"$dir/out.j2"
+timed rerun "$bin" run -q -r "$rules" -j2 -o "$db2" "$corpus" >"$dir/out.rerun"
+
+stream_na=0
+if "$bin" stream --help >/dev/null 2>&1; then
+	timed stream sh -c 'xargs -0 cat <"$1" | "$2" stream -r "$3" >/dev/null' sh "$dir/jsonl0" "$bin" "$rules"
+	[ "$(awk '$1 == "stream" { print $4 }' "$results")" = 0 ] || stream_na=1
+else
+	stream_na=1
+fi
+
+docs=$(sqlite3 "$db1" "SELECT documents + failed FROM runs ORDER BY id DESC LIMIT 1")
+failed=$(sqlite3 "$db1" "SELECT failed FROM runs ORDER BY id DESC LIMIT 1")
+sents=$(sqlite3 "$db1" "SELECT sentences FROM runs ORDER BY id DESC LIMIT 1")
+jsents=$(sqlite3 "$db1" "SELECT coalesce(sum(n_sentences), 0) FROM documents WHERE ext_id IS NOT NULL")
+skipped=$(sqlite3 "$db2" "SELECT skipped FROM runs ORDER BY id DESC LIMIT 1")
+dbmb=$(du -k "$db2" | awk '{ printf "%.0f", $1 / 1024 }')
+[ "$failed" = 0 ] || echo "note: $failed documents failed (SELECT key, error FROM documents WHERE error IS NOT NULL)"
+[ "$skipped" = "$docs" ] || echo "note: the re-run skipped $skipped of $docs documents"
+
+# ---- the table -------------------------------------------------------------------
+
+echo
+awk -v bytes="$bytes" -v docs="$docs" -v sents="$sents" -v jbytes="$jbytes" -v jdocs="$jdocs" \
+    -v jsents="$jsents" -v stream_na="$stream_na" -v dbmb="$dbmb" '
+function row(label, s, rss, b, d, n) {
+	if (s <= 0) s = 0.005
+	printf "%-22s %8.2f %9.1f %11.0f %12.0f %9.0f %8.1fx\n", label, s, b / 1e6 / s, d / s, n / s,
+	       rss / 1024, (s / b) / (wc_s / bytes)
+}
+{ t[$1] = $2; r[$1] = $3 }
+END {
+	wc_s = t["wc"] > 0 ? t["wc"] : 0.005
+	printf "%-22s %8s %9s %11s %12s %9s %9s\n", "", "time s", "MB/s", "docs/s", "sentences/s",
+	       "RSS MB", "x wc -w"
+	row("wc -w", t["wc"], r["wc"], bytes, docs, sents)
+	row("run -j1", t["j1"], r["j1"], bytes, docs, sents)
+	row("run -j2", t["j2"], r["j2"], bytes, docs, sents)
+	row("re-run (unchanged)", t["rerun"], r["rerun"], bytes, docs, sents)
+	if (stream_na) printf "%-22s %8s %9s %11s %12s %9s %9s\n", "stream (JSONL)", "n/a", "n/a",
+			      "n/a", "n/a", "n/a", "n/a"
+	else row("stream (JSONL)", t["stream"], r["stream"], jbytes, jdocs, jsents)
+	printf "\n%.1f MB, %d documents, %d sentences; database %d MB\n", bytes / 1e6, docs, sents, dbmb
+	j1 = bytes / 1e6 / t["j1"]; sp = t["j1"] / t["j2"]; re = t["rerun"] / t["j2"]
+	rss = r["j1"] > r["j2"] ? r["j1"] : r["j2"]; if (r["rerun"] > rss) rss = r["rerun"]
+	printf "\ntargets:\n"
+	printf "  -j1 >= 30 MB/s           %6.1f MB/s   %s\n", j1, (j1 >= 30 ? "ok" : "MISSED")
+	printf "  -j2 >= 1.7x -j1          %6.2fx       %s\n", sp, (sp >= 1.7 ? "ok" : "MISSED")
+	printf "  peak RSS <= 200 MB       %6.0f MB     %s\n", rss / 1024, (rss <= 200 * 1024 ? "ok" : "MISSED")
+	printf "  re-run <= 5%% of -j2 run  %6.1f%%       %s\n", 100 * re, (re <= 0.05 ? "ok" : "MISSED")
+}' "$results"
+
+if [ $keep = 0 ]; then
+	rm -f "$db1" "$db1-wal" "$db1-shm" "$db2" "$db2-wal" "$db2-shm"
+fi
