@@ -572,11 +572,9 @@ static void convert_txt(emit *e, const char *s, size_t n, unsigned flags)
 			}
 		}
 		if (fresh) {
-			if (item) {
-				e->kind = BLOCK_ITEM;
-				c += item;
-				clen -= item;
-			}
+			/* Plain text has no markup: a list marker is part of the
+			 * item's text and stays (the segmenter knows markers). */
+			if (item) e->kind = BLOCK_ITEM;
 			emit_bytes(e, c, clen);
 		} else {
 			emit_char(e, '\n');

@@ -100,7 +100,7 @@ static const ncase txt_cases[] = {
 	{FMT_TXT, NULL, "Will rates rise?\n\nBody", "[para]Will rates rise?[para]Body"},
 	{FMT_TXT, NULL, "Just one line", "[para]Just one line"},
 	{FMT_TXT, NULL, "Two\nlines\n\nBody", "[para]Two\nlines[para]Body"},
-	{FMT_TXT, NULL, "- an item first\n\nBody", "[item]an item first[para]Body"},
+	{FMT_TXT, NULL, "- an item first\n\nBody", "[item]- an item first[para]Body"},
 	{FMT_TXT, NULL,
 	 "A first line that runs on for far too long to be any sort of headline at all, "
 	 "since headlines are short and this one keeps going on and on well past the limit\n\nBody",
@@ -121,9 +121,9 @@ static const ncase txt_cases[] = {
 	 "[para]Ends with a comma,\nindented continuation."},
 	/* list items */
 	{FMT_TXT, NULL, "Points:\n- one\n- two\n* three\n\xE2\x80\xA2 four\n1. five\n12) six.\nAfter list.\n",
-	 "[para]Points:[item]one[item]two[item]three[item]four[item]five[item]six.[para]After list."},
+	 "[para]Points:[item]- one[item]- two[item]* three[item]\xE2\x80\xA2 four[item]1. five[item]12) six.[para]After list."},
 	{FMT_TXT, NULL, "Intro line.\n- item one\n  continued\n- item two",
-	 "[para]Intro line.[item]item one\ncontinued[item]item two"},
+	 "[para]Intro line.[item]- item one\ncontinued[item]- item two"},
 	{FMT_TXT, NULL, "The cost rose\n- sharply - last year", "[para]The cost rose\n- sharply - last year"},
 	{FMT_TXT, NULL, "1999. A year.\n\n1234. Not an item", "[para]1999. A year.[para]1234. Not an item"},
 	/* white space */
@@ -175,8 +175,8 @@ static const struct {
 	 "draft budget seen by local reporters."
 	 "[para]Officials said the change was \"still under discussion\" and could be\ndropped."
 	 "[para]The levy was last changed in 2019.\nKey points:"
-	 "[item]a higher fee for cars[item]no change for cyclists"
-	 "[item]First numbered point.[item]Second numbered point."},
+	 "[item]- a higher fee for cars[item]- no change for cyclists"
+	 "[item]1. First numbered point.[item]2) Second numbered point."},
 	{"crlf.txt", FMT_TXT, "[para]Windows line one\nline two.[para]Second paragraph."},
 	{"article.md", FMT_MD,
 	 "[title]Orchard growers expect a thin harvest"
