@@ -10,6 +10,13 @@
  * store. Result buffers circulate through a free list, so the number of
  * documents in memory at once is fixed: memory stays bounded whatever the
  * corpus size.
+ *
+ * Unchanged files are skipped unread: the reader stats every file and
+ * asks its own read-only store whether the file's stamp (size, times,
+ * inode), format and rule set are those recorded when all its documents
+ * were last stored (store_file_is_current). Otherwise a file_track follows
+ * the file's documents to the writer, which records the file
+ * (store_file_done) once all of them are stored without error.
  */
 #include "config.h"
 #include "run.h"
@@ -18,6 +25,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "analyze.h"
@@ -87,19 +96,46 @@ static void queue_close(queue *q)
 
 /* ---- jobs and results --------------------------------------------------- */
 
-enum job_kind { JOB_FILE, JOB_RECORD, JOB_BAD };
+enum job_kind {
+	JOB_FILE,      /* read and analyse a file */
+	JOB_RECORD,    /* analyse a JSONL record */
+	JOB_BAD,       /* record an error */
+	JOB_UNCHANGED, /* a whole file is current: mark it seen */
+	JOB_END        /* all the records of a JSONL file have been queued */
+};
+
+/* One input file on its way through the pipeline: the writer records it
+ * as current once every one of its documents is stored without error. Only
+ * the writer touches it after creation, except `queued`, which the reader
+ * sets before queueing JOB_END (the queue orders the two). */
+typedef struct file_track {
+	char *path;
+	file_stamp fs;
+	doc_format fmt;
+	int trusted;      /* the stamp can vouch for the content (not modified just before) */
+	uint64_t queued;  /* documents queued (final once `ended`) */
+	uint64_t done;    /* documents the writer has handled */
+	int ended, bad;
+} file_track;
 
 typedef struct job {
 	enum job_kind kind;
 	char *path;
 	doc_format fmt;
-	long lineno;  /* JOB_RECORD */
-	strbuf line;  /* JOB_RECORD: the record; JOB_BAD: the message */
+	long lineno;       /* JOB_RECORD */
+	strbuf line;       /* JOB_RECORD: the record; JOB_BAD: the message */
+	file_track *ft;    /* JOB_FILE, JOB_RECORD, JOB_END; NULL for others */
+	uint64_t ndocs;    /* JOB_UNCHANGED: documents in the file */
+	uint64_t in_bytes; /* input bytes this job stands for (progress) */
 } job;
 
 typedef struct result {
 	analysis a;
-	int skipped; /* current in the database: only touch it */
+	enum job_kind kind;
+	int skipped;       /* current in the database: only touch it */
+	file_track *ft;
+	uint64_t ndocs;
+	uint64_t in_bytes;
 } result;
 
 typedef struct runner {
@@ -107,6 +143,10 @@ typedef struct runner {
 	const run_options *opt;
 	queue jobs, results, free_results;
 	run_totals totals;
+	store *ro;         /* the reader's read-only handle, for unchanged files; may be NULL */
+	uint64_t in_bytes; /* input bytes handled (writer) */
+	pthread_mutex_t size_mu;
+	uint64_t total_bytes; /* input size, once the sizing walk is over (0 before) */
 	int64_t run_id;
 	store *st;
 	int fatal;         /* the writer hit a database error: stop */
@@ -130,8 +170,16 @@ static void process_job(runner *r, analyzer *az, store *ro, job *j, result *res)
 	analysis *a = &res->a;
 	analysis_reset(a);
 	res->skipped = 0;
+	res->kind = j->kind;
+	res->ft = j->ft;
+	res->ndocs = j->ndocs;
+	res->in_bytes = j->in_bytes;
 	int rc = 0;
 	switch (j->kind) {
+	case JOB_UNCHANGED:
+	case JOB_END:
+		a->doc.path = xstrdup(j->path);
+		return;
 	case JOB_FILE:
 		rc = read_file(j->path, j->fmt, r->opt->max_bytes, &a->doc, &a->err);
 		break;
@@ -152,6 +200,7 @@ static void process_job(runner *r, analyzer *az, store *ro, job *j, result *res)
 		if (!a->doc.path) a->doc.path = xstrdup(j->path);
 		return;
 	}
+	if (j->kind == JOB_FILE) res->in_bytes = a->doc.raw_len;
 	if (ro && !r->opt->force &&
 	    store_is_current(ro, a->doc.key, a->doc.raw_hash, ruleset_hash(r->rs))) {
 		res->skipped = 1;
@@ -199,11 +248,74 @@ static void report_failure(const analysis *a)
 static void progress_line(runner *r, int final)
 {
 	double el = now_seconds() - r->started;
-	double mb = r->totals.bytes / 1e6;
+	double mb = r->in_bytes / 1e6;
+	double rate = el > 0 ? mb / el : 0.0;
 	uint64_t docs = r->totals.documents + r->totals.skipped + r->totals.failed;
-	fprintf(stderr, "\r%llu documents  %.1f MB  %.1f MB/s  %llu failed%s",
-		(unsigned long long)docs, mb, el > 0 ? mb / el : 0.0,
-		(unsigned long long)r->totals.failed, final ? "\n" : "   ");
+	pthread_mutex_lock(&r->size_mu);
+	uint64_t total = r->total_bytes;
+	pthread_mutex_unlock(&r->size_mu);
+	char eta[48] = "";
+	if (!final && total > r->in_bytes && rate > 0 && el >= 1) {
+		double left = (total - r->in_bytes) / 1e6 / rate;
+		unsigned long sec = (unsigned long)(left + 0.5);
+		snprintf(eta, sizeof eta, "  ETA %lu:%02lu:%02lu", sec / 3600, sec / 60 % 60, sec % 60);
+	}
+	fprintf(stderr, "\r%llu documents  %.1f MB  %.1f MB/s  %llu failed%s%s",
+		(unsigned long long)docs, mb, rate, (unsigned long long)r->totals.failed, eta,
+		final ? "\n" : "   ");
+}
+
+static void set_fatal(runner *r, const cc_error *e)
+{
+	if (r->fatal) return;
+	r->fatal = 1;
+	snprintf(r->fatal_msg, sizeof r->fatal_msg, "%s", e->msg);
+}
+
+/* One more of ft's documents was handled (or its end was reached): once
+ * all are, record the file if none failed, and let the track go. */
+static void track_check(runner *r, file_track *ft)
+{
+	if (!ft->ended || ft->done < ft->queued) return;
+	if (!ft->bad && ft->trusted && !r->fatal) {
+		cc_error e;
+		if (store_file_done(r->st, r->run_id, ft->path, &ft->fs, ft->fmt, r->rs, ft->queued, &e) != 0)
+			set_fatal(r, &e);
+	}
+	free(ft->path);
+	free(ft);
+}
+
+/* A document's result: write it, or mark it seen. */
+static void write_result(runner *r, result *res)
+{
+	analysis *a = &res->a;
+	cc_error e;
+	cc_error_clear(&e);
+	if (r->fatal) return;
+	int rc;
+	if (res->skipped) {
+		rc = store_touch(r->st, r->run_id, a->doc.key, &e);
+		r->totals.skipped++;
+	} else {
+		rc = store_write(r->st, r->run_id, a, r->rs, &e);
+		if (a->failed) {
+			r->totals.failed++;
+			if (!r->opt->quiet) report_failure(a);
+		} else {
+			r->totals.documents++;
+			r->totals.bytes += a->doc.raw_len;
+			r->totals.sentences += a->sents.n;
+			r->totals.flagged += a->ds.flagged;
+			r->totals.tags += a->tags.n;
+			for (size_t i = 0; i < a->tags.n; i++)
+				if (!a->tags.v[i].suppressed && a->tags.v[i].category < CAT__COUNT)
+					r->totals.by_category[a->tags.v[i].category]++;
+			if (a->warning && !r->opt->quiet)
+				fprintf(stderr, "claimcheck: %s: warning: %s\n", a->doc.key, a->warning);
+		}
+	}
+	if (rc != 0) set_fatal(r, &e);
 }
 
 static void *writer_main(void *arg)
@@ -212,39 +324,28 @@ static void *writer_main(void *arg)
 	result *res;
 	double last = now_seconds();
 	while ((res = queue_pop(&r->results)) != NULL) {
-		analysis *a = &res->a;
 		cc_error e;
-		cc_error_clear(&e);
-		if (!r->fatal) {
-			int rc;
-			if (res->skipped) {
-				rc = store_touch(r->st, r->run_id, a->doc.key, &e);
-				r->totals.skipped++;
-			} else {
-				rc = store_write(r->st, r->run_id, a, r->rs, &e);
-				if (a->failed) {
-					r->totals.failed++;
-					if (!r->opt->quiet) report_failure(a);
-				} else {
-					r->totals.documents++;
-					r->totals.bytes += a->doc.raw_len;
-					r->totals.sentences += a->sents.n;
-					r->totals.flagged += a->ds.flagged;
-					r->totals.tags += a->tags.n;
-					for (size_t i = 0; i < a->tags.n; i++)
-						if (!a->tags.v[i].suppressed && a->tags.v[i].category < CAT__COUNT)
-							r->totals.by_category[a->tags.v[i].category]++;
-					if (a->warning && !r->opt->quiet)
-						fprintf(stderr, "claimcheck: %s: warning: %s\n", a->doc.key,
-							a->warning);
-				}
+		switch (res->kind) {
+		case JOB_UNCHANGED:
+			r->totals.skipped += res->ndocs;
+			if (!r->fatal && store_file_touch(r->st, r->run_id, res->a.doc.path, &e) != 0)
+				set_fatal(r, &e);
+			break;
+		case JOB_END:
+			res->ft->ended = 1;
+			track_check(r, res->ft);
+			break;
+		default:
+			write_result(r, res);
+			if (res->ft) {
+				res->ft->done++;
+				if (res->a.failed) res->ft->bad = 1;
+				track_check(r, res->ft);
 			}
-			if (rc != 0) {
-				r->fatal = 1;
-				snprintf(r->fatal_msg, sizeof r->fatal_msg, "%s", e.msg);
-			}
+			break;
 		}
-		analysis_reset(a);
+		r->in_bytes += res->in_bytes;
+		analysis_reset(&res->a);
 		queue_push(&r->free_results, res);
 		if (r->progress) {
 			double now = now_seconds();
@@ -254,6 +355,36 @@ static void *writer_main(void *arg)
 			}
 		}
 	}
+	return NULL;
+}
+
+/* ---- sizing the input, for the progress line's ETA ---------------------- */
+
+typedef struct sizer {
+	runner *r;
+	const char *const *paths;
+	size_t npaths;
+	uint64_t total;
+} sizer;
+
+static int size_visit(void *ctx, const char *path, doc_format fmt)
+{
+	sizer *z = ctx;
+	(void)fmt;
+	struct stat st;
+	if (stat(path, &st) == 0) z->total += (uint64_t)st.st_size;
+	return 0;
+}
+
+/* A second walk that only adds up file sizes (only when the progress line
+ * is shown); the total is published at its end: no ETA until then. */
+static void *sizer_main(void *arg)
+{
+	sizer *z = arg;
+	read_walk(z->paths, z->npaths, size_visit, NULL, z);
+	pthread_mutex_lock(&z->r->size_mu);
+	z->r->total_bytes = z->total;
+	pthread_mutex_unlock(&z->r->size_mu);
 	return NULL;
 }
 
@@ -275,19 +406,46 @@ static void push_bad(runner *r, const char *path, const char *msg)
 	queue_push(&r->jobs, j);
 }
 
+/* A file modified this close to the moment it was stat'ed may change again
+ * within the file system's time stamp granularity without its stamp
+ * changing: such a file is analysed but not recorded as unchanged. */
+#define SETTLE_NS 2000000000LL
+
+/* Stat path before it is read. Returns 0 if it cannot be stamped. */
+static int stamp_file(const char *path, file_stamp *fs, int *trusted)
+{
+	struct timespec now;
+	struct stat st;
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+	fs->size = (int64_t)st.st_size;
+	fs->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	fs->ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec;
+	fs->inode = (int64_t)st.st_ino;
+	int64_t settled = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec - SETTLE_NS;
+	*trusted = fs->mtime_ns < settled && fs->ctime_ns < settled;
+	return 1;
+}
+
 /* Split a JSONL file into record jobs, reading it in blocks; a line longer
- * than max_bytes becomes an error record without being held in memory. */
-static void queue_jsonl(runner *r, const char *path)
+ * than max_bytes becomes an error record without being held in memory.
+ * ft (may be NULL) follows the records; JOB_END closes it. */
+static void queue_jsonl(runner *r, const char *path, file_track *ft)
 {
 	FILE *fp = fopen(path, "rb");
 	if (!fp) {
 		push_bad(r, path, strerror(errno));
+		if (ft) {
+			free(ft->path);
+			free(ft);
+		}
 		return;
 	}
 	char buf[65536];
 	job *cur = NULL;
 	long lineno = 1;
 	int too_long = 0;
+	uint64_t queued = 0, carry = 0; /* carry: bytes of blank lines, for progress */
 	size_t n;
 	while ((n = fread(buf, 1, sizeof buf, fp)) > 0) {
 		size_t pos = 0;
@@ -297,8 +455,10 @@ static void queue_jsonl(runner *r, const char *path)
 			if (!cur) {
 				cur = job_new(JOB_RECORD, path, FMT_TXT);
 				cur->lineno = lineno;
+				cur->ft = ft;
 				too_long = 0;
 			}
+			cur->in_bytes += take + (nl != NULL);
 			if (!too_long) {
 				if (cur->line.len + take > r->opt->max_bytes) {
 					too_long = 1;
@@ -318,23 +478,44 @@ static void queue_jsonl(runner *r, const char *path)
 				cur->path = xasprintf("%s#line:%ld", path, lineno);
 				cur->kind = JOB_BAD;
 				strbuf_puts(&cur->line, msg);
+				cur->in_bytes += carry;
+				carry = 0;
 				queue_push(&r->jobs, cur);
+				queued++;
 			} else if (cur->line.len == 0 ||
 				   strspn(cur->line.data, " \t\r") == cur->line.len) {
+				carry += cur->in_bytes;
 				job_free(cur); /* blank line */
 			} else {
+				cur->in_bytes += carry;
+				carry = 0;
 				queue_push(&r->jobs, cur);
+				queued++;
 			}
 			cur = NULL;
 			lineno++;
 		}
 	}
-	if (ferror(fp)) push_bad(r, path, strerror(errno));
+	if (ferror(fp)) {
+		push_bad(r, path, strerror(errno));
+		if (ft) ft->trusted = 0;
+	}
 	if (cur) {
-		if (too_long || cur->line.len == 0) job_free(cur);
-		else queue_push(&r->jobs, cur);
+		if (too_long || cur->line.len == 0) {
+			job_free(cur);
+		} else {
+			queue_push(&r->jobs, cur);
+			queued++;
+		}
 	}
 	fclose(fp);
+	if (ft) {
+		ft->queued = queued; /* read by the writer only after it pops JOB_END */
+		job *end = job_new(JOB_END, path, FMT_JSONL);
+		end->ft = ft;
+		end->in_bytes = carry;
+		queue_push(&r->jobs, end);
+	}
 }
 
 static int visit(void *ctx, const char *path, doc_format fmt)
@@ -342,8 +523,36 @@ static int visit(void *ctx, const char *path, doc_format fmt)
 	runner *r = ctx;
 	if (r->fatal) return 1;
 	if (r->opt->force_format != FMT_AUTO) fmt = r->opt->force_format;
-	if (fmt == FMT_JSONL) queue_jsonl(r, path);
-	else queue_push(&r->jobs, job_new(JOB_FILE, path, fmt));
+	file_stamp fs;
+	int trusted = 0;
+	file_track *ft = NULL;
+	if (stamp_file(path, &fs, &trusted)) {
+		uint64_t ndocs;
+		if (r->ro && !r->opt->force &&
+		    store_file_is_current(r->ro, path, &fs, fmt, ruleset_hash(r->rs), &ndocs)) {
+			job *j = job_new(JOB_UNCHANGED, path, fmt);
+			j->ndocs = ndocs;
+			j->in_bytes = (uint64_t)fs.size;
+			queue_push(&r->jobs, j);
+			return 0;
+		}
+		ft = xcalloc(1, sizeof *ft);
+		ft->path = xstrdup(path);
+		ft->fs = fs;
+		ft->fmt = fmt;
+		ft->trusted = trusted;
+	}
+	if (fmt == FMT_JSONL) {
+		queue_jsonl(r, path, ft);
+		return 0;
+	}
+	job *j = job_new(JOB_FILE, path, fmt);
+	if (ft) {
+		ft->queued = 1;
+		ft->ended = 1;
+		j->ft = ft;
+	}
+	queue_push(&r->jobs, j);
 	return 0;
 }
 
@@ -362,6 +571,7 @@ int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths, const
 	r.started = now_seconds();
 	r.progress = isatty(STDERR_FILENO) && !opt->quiet;
 	r.db_existed = access(opt->db_path, F_OK) == 0;
+	pthread_mutex_init(&r.size_mu, NULL);
 
 	cc_error e;
 	cc_error_clear(&e);
@@ -370,10 +580,14 @@ int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths, const
 		fprintf(stderr, "claimcheck: %s\n", e.msg);
 		return 3;
 	}
+	/* a database that existed may know unchanged files (NULL: read them all) */
+	if (r.db_existed && !opt->force) r.ro = store_open(opt->db_path, STORE_READ, &e);
 	r.db_existed = 1; /* it exists now; workers may check currency */
 	r.run_id = store_run_begin(r.st, PACKAGE_VERSION, rs, opt->args);
 	if (r.run_id < 0) { /* the store printed why */
+		store_close(r.ro);
 		store_close(r.st);
+		pthread_mutex_destroy(&r.size_mu);
 		return 3;
 	}
 
@@ -397,13 +611,19 @@ int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths, const
 	for (unsigned i = 0; i < nworkers; i++)
 		if (pthread_create(&workers[i], NULL, worker_main, &r) != 0) die("cannot start a thread");
 
+	sizer z = {&r, paths, npaths, 0};
+	pthread_t sizer_thread;
+	int sizing = r.progress && pthread_create(&sizer_thread, NULL, sizer_main, &z) == 0;
+
 	read_walk(paths, npaths, visit, bad, &r);
 
 	queue_close(&r.jobs);
 	for (unsigned i = 0; i < nworkers; i++) pthread_join(workers[i], NULL);
 	queue_close(&r.results);
 	pthread_join(writer, NULL);
+	if (sizing) pthread_join(sizer_thread, NULL);
 	if (r.progress) progress_line(&r, 1);
+	store_close(r.ro);
 
 	int status = EXIT_OK;
 	if (r.fatal) {
@@ -425,6 +645,7 @@ int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths, const
 	queue_destroy(&r.jobs);
 	queue_destroy(&r.results);
 	queue_destroy(&r.free_results);
+	pthread_mutex_destroy(&r.size_mu);
 
 	*totals = r.totals;
 	*run_id = r.run_id;

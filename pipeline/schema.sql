@@ -37,6 +37,10 @@
 --            warning holds a non-fatal problem (a rule hit its limit).
 --            A document is current (skipped by the next run) when its
 --            raw_hash and ruleset_hash match and error is NULL.
+--            seen_run is set when a run analyses the document or checks
+--            its hash; a run that skips the whole file unread (see files)
+--            sets files.seen_run instead, so a document was last seen by
+--            max(documents.seen_run, files.seen_run of its path).
 -- sentences  doc_id and idx (its 1-based number in the document) are the
 --            key; start, end, kind (para, title, heading, item), ntokens,
 --            scores hedge, speculation, weasel, uncertainty, factual,
@@ -49,6 +53,16 @@
 --            name, NULL if not captured), role, anonymous (0/1),
 --            source_start, source_end. The `sources` view (views.sql) lists
 --            the source tags.
+-- files      (migration 2) one row per input file whose documents are
+--            all stored, current and without error: path (documents.path),
+--            size, mtime_ns, ctime_ns, inode (as stat(2) saw the file
+--            just before it was read), format (txt, md, html, jsonl),
+--            ruleset_hash, documents (how many it holds), run_id (the run
+--            that recorded it), seen_run (the last run that saw it). A run
+--            skips a file without reading it when all of these match;
+--            writing any document of a file deletes its row first. Files
+--            modified in the two seconds before they were read are not
+--            recorded (their time stamp could hide a later change).
 -- verdicts   reviewers' verdicts, never touched by runs: doc_hash
 --            (documents.text_hash), start, end, rule (a tag's span and
 --            rule id; rule '' means the whole sentence with that span),
@@ -178,4 +192,18 @@ CREATE TABLE verdicts (
 	created  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
 	updated  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
 	PRIMARY KEY (doc_hash, start, end, rule)
+) WITHOUT ROWID;
+
+-- migration 2
+CREATE TABLE files (
+	path         TEXT PRIMARY KEY,
+	size         INTEGER NOT NULL,
+	mtime_ns     INTEGER NOT NULL,
+	ctime_ns     INTEGER NOT NULL,
+	inode        INTEGER NOT NULL,
+	format       TEXT NOT NULL,
+	ruleset_hash TEXT NOT NULL,
+	documents    INTEGER NOT NULL,
+	run_id       INTEGER REFERENCES runs(id),
+	seen_run     INTEGER REFERENCES runs(id)
 ) WITHOUT ROWID;

@@ -18,12 +18,13 @@
 extern const char sql_schema[];
 extern const char sql_views[];
 
-#define STORE_DEFAULT_BATCH 500
+#define STORE_DEFAULT_BATCH 2000
 #define STORE_BUSY_MS 10000
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 enum stmt_id {
 	ST_IS_CURRENT,
+	ST_FILE_CURRENT,  /* may be missing in read mode (a database before migration 2) */
 	/* write mode only from here */
 	ST_BEGIN,
 	ST_COMMIT,
@@ -36,12 +37,17 @@ enum stmt_id {
 	ST_TOUCH,
 	ST_RUN_BEGIN,
 	ST_RUN_END,
+	ST_FILE_DONE,
+	ST_FILE_TOUCH,
+	ST_FILE_DROP,
 	ST__COUNT
 };
 
 static const char *const stmt_sql[ST__COUNT] = {
 	[ST_IS_CURRENT] = "SELECT 1 FROM documents WHERE key = ?1 AND raw_hash = ?2"
 			  " AND ruleset_hash = ?3 AND error IS NULL",
+	[ST_FILE_CURRENT] = "SELECT documents FROM files WHERE path = ?1 AND size = ?2 AND mtime_ns = ?3"
+			    " AND ctime_ns = ?4 AND inode = ?5 AND format = ?6 AND ruleset_hash = ?7",
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
@@ -64,6 +70,11 @@ static const char *const stmt_sql[ST__COUNT] = {
 		       " failed = ?4, sentences = ?5, flagged = ?6, tags = ?7, bytes = ?8,"
 		       " hedge_tags = ?9, speculation_tags = ?10, weasel_tags = ?11,"
 		       " source_tags = ?12 WHERE id = ?1",
+	[ST_FILE_DONE] = "INSERT OR REPLACE INTO files (path, size, mtime_ns, ctime_ns, inode, format,"
+			 " ruleset_hash, documents, run_id, seen_run)"
+			 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+	[ST_FILE_TOUCH] = "UPDATE files SET seen_run = ?2 WHERE path = ?1",
+	[ST_FILE_DROP] = "DELETE FROM files WHERE path = ?1",
 };
 
 /* Sentences and tags go in with multi-row INSERTs: one statement for each
@@ -465,7 +476,11 @@ store *store_open(const char *path, enum store_mode mode, cc_error *err)
 	}
 
 	if (mode == STORE_WRITE) {
-		rc = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+		/* page_size only applies to a new database; 16 KiB pages take
+		 * a quarter fewer writer cycles than 4 KiB ones on bulk loads.
+		 * A 64 MiB WAL between checkpoints: fewer, larger syncs. */
+		rc = exec(s, "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;"
+			     " PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 4096;"
 			     " PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536;"
 			     " PRAGMA temp_store = MEMORY;");
 		if (rc != SQLITE_OK) {
@@ -489,9 +504,13 @@ store *store_open(const char *path, enum store_mode mode, cc_error *err)
 		exec(s, "PRAGMA query_only = ON");
 	}
 
-	int last = mode == STORE_WRITE ? ST__COUNT : ST_IS_CURRENT + 1;
+	int last = mode == STORE_WRITE ? ST__COUNT : ST_FILE_CURRENT + 1;
 	for (int i = 0; i < last; i++) {
 		rc = sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL);
+		if (rc != SQLITE_OK && mode == STORE_READ && i == ST_FILE_CURRENT) {
+			s->st[i] = NULL; /* schema version 1: no files table, no fast path */
+			continue;
+		}
 		if (rc != SQLITE_OK) {
 			snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
 			fail(s, err, rc, "cannot prepare a statement");
@@ -823,6 +842,13 @@ static int write_rows(store *s, int64_t run, const analysis *a, const ruleset *r
 		if (rc != SQLITE_OK) return rc;
 	}
 
+	if (a->doc.path) {
+		/* the file's fast-path record no longer holds for all its documents */
+		sqlite3_bind_text(s->st[ST_FILE_DROP], 1, a->doc.path, -1, SQLITE_STATIC);
+		rc = step(s, s->st[ST_FILE_DROP]);
+		if (rc != SQLITE_OK) return rc;
+	}
+
 	rowctx cx = {s, 0, a, rs};
 	rc = insert_document(s, run, a, rs, &cx.doc);
 	if (rc != SQLITE_OK || a->failed) return rc;
@@ -895,4 +921,76 @@ int store_touch(store *s, int64_t run, const char *key, cc_error *err)
 	}
 	if (++s->pending >= s->batch) return commit_batch(s, err);
 	return 0;
+}
+
+/* ---- files ------------------------------------------------------------- */
+
+int store_file_is_current(store *s, const char *path, const file_stamp *fs, doc_format fmt,
+			  const char *ruleset_hash, uint64_t *ndocs)
+{
+	sqlite3_stmt *st = s->st[ST_FILE_CURRENT];
+	if (!st || !path || !ruleset_hash || fmt == FMT_AUTO) return 0;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, fs->size);
+	sqlite3_bind_int64(st, 3, fs->mtime_ns);
+	sqlite3_bind_int64(st, 4, fs->ctime_ns);
+	sqlite3_bind_int64(st, 5, fs->inode);
+	sqlite3_bind_text(st, 6, format_name(fmt), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, ruleset_hash, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) *ndocs = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st); /* at once: do not hold a read snapshot */
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_ROW;
+}
+
+/* Run one write statement on a file row inside the batch transaction. */
+static int file_step(store *s, sqlite3_stmt *st, const char *path, const char *what, cc_error *err)
+{
+	int rc = step(s, st);
+	if (rc != SQLITE_OK) {
+		unsigned lost = s->pending;
+		cc_error_set(err, -1, "%s: cannot %s '%s': %s%s; rolled back %u document%s of this "
+			     "batch", s->path, what, path, s->msg, rc_hint(rc), lost, lost == 1 ? "" : "s");
+		rollback_batch(s);
+		return -1;
+	}
+	return 0;
+}
+
+int store_file_done(store *s, int64_t run, const char *path, const file_stamp *fs, doc_format fmt,
+		    const ruleset *rs, uint64_t ndocs, cc_error *err)
+{
+	cc_error_clear(err);
+	if (s->mode != STORE_WRITE) {
+		cc_error_set(err, -1, "%s: opened read-only, cannot write", s->path);
+		return -1;
+	}
+	if (!path || fmt == FMT_AUTO || !rs) return 0;
+	if (begin_batch(s, err) < 0) return -1;
+	sqlite3_stmt *st = s->st[ST_FILE_DONE];
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, fs->size);
+	sqlite3_bind_int64(st, 3, fs->mtime_ns);
+	sqlite3_bind_int64(st, 4, fs->ctime_ns);
+	sqlite3_bind_int64(st, 5, fs->inode);
+	sqlite3_bind_text(st, 6, format_name(fmt), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, ruleset_hash(rs), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)ndocs);
+	bind_id(st, 9, run);
+	return file_step(s, st, path, "record the file", err);
+}
+
+int store_file_touch(store *s, int64_t run, const char *path, cc_error *err)
+{
+	cc_error_clear(err);
+	if (s->mode != STORE_WRITE) {
+		cc_error_set(err, -1, "%s: opened read-only, cannot write", s->path);
+		return -1;
+	}
+	if (begin_batch(s, err) < 0) return -1;
+	sqlite3_stmt *st = s->st[ST_FILE_TOUCH];
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	bind_id(st, 2, run);
+	return file_step(s, st, path, "mark as seen", err);
 }

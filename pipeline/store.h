@@ -22,7 +22,7 @@
 #include "analyze.h"
 #include "ruleset.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 typedef struct store store;
 
@@ -56,6 +56,28 @@ int store_is_current(store *s, const char *key, const char *raw_hash, const char
 int store_write(store *s, int64_t run, const analysis *a, const ruleset *rs, cc_error *err);
 /* Mark a skipped (current) document as seen by this run. */
 int store_touch(store *s, int64_t run, const char *key, cc_error *err);
+
+/* An input file as stat(2) saw it before it was read. A file whose stamp,
+ * format and rule set are unchanged since every one of its documents was
+ * stored without error is skipped without being read (the `files` table). */
+typedef struct file_stamp {
+	int64_t size, mtime_ns, ctime_ns, inode;
+} file_stamp;
+
+/* 1 if path is recorded (store_file_done) with this stamp, format and
+ * ruleset hash; *ndocs then gets its number of documents. 0 otherwise
+ * (also on a database without the files table). */
+int store_file_is_current(store *s, const char *path, const file_stamp *fs, doc_format fmt,
+			  const char *ruleset_hash, uint64_t *ndocs);
+/* Record that all ndocs documents read from path (with stamp fs) are
+ * stored and current, none failed. store_write forgets a file's record as
+ * soon as it writes one of its documents, so a file whose documents were
+ * only partly rewritten (an interrupted run) is never trusted. */
+int store_file_done(store *s, int64_t run, const char *path, const file_stamp *fs, doc_format fmt,
+		    const ruleset *rs, uint64_t ndocs, cc_error *err);
+/* Mark a current file as seen by this run (files.seen_run; its documents'
+ * seen_run is left as it was). */
+int store_file_touch(store *s, int64_t run, const char *path, cc_error *err);
 void store_set_batch(store *s, unsigned docs);
 int store_flush(store *s, cc_error *err);
 

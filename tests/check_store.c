@@ -5,7 +5,8 @@
  * sentences, a hedge, a speculation and a source tag with captures), writes
  * them with store_write and checks the rows, the views and the reports
  * exactly; then re-writes, failures, batches, read-only opens, schema
- * versions and migrations, and SQLite errors (full, locked).
+ * versions and migrations, the unchanged-file records (files table), and
+ * SQLite errors (full, locked).
  */
 #include "config.h"
 
@@ -258,10 +259,10 @@ START_TEST(schema_created)
 {
 	store *s = open_write();
 	sqlite3 *db = store_db(s);
-	ck_q(db, "SELECT value FROM meta WHERE key = 'schema_version'", "1");
+	ck_q(db, "SELECT value FROM meta WHERE key = 'schema_version'", "2");
 	ck_q(db, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master"
 		 " WHERE type = 'table' ORDER BY name)",
-	     "documents,meta,runs,sentences,tags,verdicts");
+	     "documents,files,meta,runs,sentences,tags,verdicts");
 	ck_q(db, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master"
 		 " WHERE type = 'view' ORDER BY name)",
 	     "doc_summary,flagged_claims,rule_stats,sources,verdict_tags");
@@ -351,9 +352,11 @@ static const struct {
 	const char *msg;   /* expected in the error */
 } versions[] = {
 	{"UPDATE meta SET value = '99' WHERE key = 'schema_version'", 0, 0, "schema version 99, newer"},
-	{"UPDATE meta SET value = '2' WHERE key = 'schema_version'", 0, 0, "newer than this claimcheck"},
+	{"UPDATE meta SET value = '3' WHERE key = 'schema_version'", 0, 0, "newer than this claimcheck"},
 	{"DELETE FROM meta WHERE key = 'schema_version'", 0, 0, "not a claimcheck database"},
-	{"UPDATE meta SET value = '1' WHERE key = 'schema_version'", 1, 1, NULL},
+	{"UPDATE meta SET value = '2' WHERE key = 'schema_version'", 1, 1, NULL},
+	/* as schema version 1 left it: no files table */
+	{"DROP TABLE files; UPDATE meta SET value = '1' WHERE key = 'schema_version'", 1, 1, NULL},
 };
 
 START_TEST(schema_versions)
@@ -375,6 +378,32 @@ START_TEST(schema_versions)
 		ck_assert_msg(strstr(err.msg, versions[_i].msg) != NULL, "message: %s", err.msg);
 		ck_assert_msg(strstr(err.msg, db_path) != NULL, "message names the file: %s", err.msg);
 	}
+}
+END_TEST
+
+START_TEST(migration_1_to_2)
+{
+	int64_t run;
+	store *s = filled(&run);
+	ck_assert_int_eq(sqlite3_exec(store_db(s), "DROP TABLE files; UPDATE meta SET value = '1'"
+				      " WHERE key = 'schema_version'", NULL, NULL, NULL), SQLITE_OK);
+	store_close(s);
+
+	/* a reader of a version 1 database works, without the fast path */
+	cc_error err;
+	file_stamp fs = {10, 20, 30, 40};
+	uint64_t n = 99;
+	store *ro = store_open(db_path, STORE_READ, &err);
+	ck_assert_msg(ro != NULL, "%s", err.msg);
+	ck_assert_int_eq(store_file_is_current(ro, "news/cafe.txt", &fs, FMT_TXT, ruleset_hash(rs), &n), 0);
+	ck_assert_int_eq(n, 99);
+	store_close(ro);
+
+	s = open_write();
+	ck_q(store_db(s), "SELECT value FROM meta WHERE key = 'schema_version'", "2");
+	ck_q(store_db(s), "SELECT count(*) FROM files", "0");
+	ck_q(store_db(s), "SELECT key FROM documents", "k1");
+	store_close(s);
 }
 END_TEST
 
@@ -555,6 +584,98 @@ START_TEST(touch_sets_seen_run)
 			  " hedge_tags, speculation_tags, weasel_tags, source_tags, args,"
 			  " finished >= started FROM runs ORDER BY id DESC LIMIT 1",
 	     "3|1|2|40|7|9|12345|4|3|1|1|NULL|1");
+	store_close(s);
+}
+END_TEST
+
+/* A stamp and what differs from it (or nothing). */
+static const struct {
+	file_stamp fs;
+	const char *path, *rules_hash;
+	doc_format fmt;
+	int current;
+} stamps[] = {
+	{{1000, 2000000000123, 2000000000456, 77}, "news/cafe.txt", NULL, FMT_TXT, 1},
+	{{1001, 2000000000123, 2000000000456, 77}, "news/cafe.txt", NULL, FMT_TXT, 0},
+	{{1000, 2000000000124, 2000000000456, 77}, "news/cafe.txt", NULL, FMT_TXT, 0},
+	{{1000, 2000000000123, 2000000000457, 77}, "news/cafe.txt", NULL, FMT_TXT, 0},
+	{{1000, 2000000000123, 2000000000456, 78}, "news/cafe.txt", NULL, FMT_TXT, 0},
+	{{1000, 2000000000123, 2000000000456, 77}, "news/cafe.md", NULL, FMT_TXT, 0},
+	{{1000, 2000000000123, 2000000000456, 77}, "news/cafe.txt", NULL, FMT_MD, 0},
+	{{1000, 2000000000123, 2000000000456, 77}, "news/cafe.txt",
+	 "2222222222222222222222222222222222222222222222222222222222222222", FMT_TXT, 0},
+};
+
+START_TEST(file_fast_path)
+{
+	int64_t run;
+	store *s = filled(&run);
+	cc_error err;
+	const file_stamp fs = stamps[0].fs;
+	ck_assert_int_eq(store_file_done(s, run, "news/cafe.txt", &fs, FMT_TXT, rs, 1, &err), 0);
+	ck_assert_int_eq(store_flush(s, &err), 0);
+	char want[200];
+	snprintf(want, sizeof want, "news/cafe.txt|1000|2000000000123|2000000000456|77|txt|1|%lld|%lld|1",
+		 (long long)run, (long long)run);
+	ck_q(store_db(s), "SELECT path, size, mtime_ns, ctime_ns, inode, format, documents, run_id,"
+			  " seen_run, ruleset_hash = (SELECT ruleset_hash FROM runs) FROM files", want);
+
+	const char *rh = stamps[_i].rules_hash ? stamps[_i].rules_hash : ruleset_hash(rs);
+	uint64_t n = 0;
+	/* the writer's handle and a reader's agree */
+	ck_assert_int_eq(store_file_is_current(s, stamps[_i].path, &stamps[_i].fs, stamps[_i].fmt, rh, &n),
+			 stamps[_i].current);
+	store *ro = store_open(db_path, STORE_READ, &err);
+	ck_assert_msg(ro != NULL, "%s", err.msg);
+	n = 0;
+	ck_assert_int_eq(store_file_is_current(ro, stamps[_i].path, &stamps[_i].fs, stamps[_i].fmt, rh, &n),
+			 stamps[_i].current);
+	ck_assert_int_eq(n, stamps[_i].current ? 1 : 0);
+	store_close(ro);
+	store_close(s);
+}
+END_TEST
+
+START_TEST(file_touch_and_forget)
+{
+	int64_t run;
+	store *s = filled(&run);
+	cc_error err;
+	file_stamp fs = {1000, 5, 6, 7};
+	uint64_t n = 0;
+	ck_assert_int_eq(store_file_done(s, run, "news/cafe.txt", &fs, FMT_TXT, rs, 1, &err), 0);
+	ck_assert_int_eq(store_file_done(s, run, "news/other.jsonl", &fs, FMT_JSONL, rs, 3, &err), 0);
+	int64_t run2 = store_run_begin(s, "0.1.0", rs, NULL);
+	ck_assert_int_eq(store_file_touch(s, run2, "news/other.jsonl", &err), 0);
+	ck_assert_int_eq(store_file_touch(s, run2, "nothing-here", &err), 0);
+	ck_assert_int_eq(store_flush(s, &err), 0);
+	char want[200];
+	snprintf(want, sizeof want, "news/cafe.txt|%lld|%lld\nnews/other.jsonl|%lld|%lld",
+		 (long long)run, (long long)run, (long long)run, (long long)run2);
+	ck_q(store_db(s), "SELECT path, run_id, seen_run FROM files ORDER BY path", want);
+	ck_assert_int_eq(store_file_is_current(s, "news/other.jsonl", &fs, FMT_JSONL, ruleset_hash(rs), &n), 1);
+	ck_assert_int_eq(n, 3);
+
+	/* writing a document of a file (here a failure) forgets the file */
+	analysis a;
+	build_failed(&a, "k2");
+	free(a.doc.path);
+	a.doc.path = xstrdup("news/other.jsonl");
+	ck_assert_int_eq(store_write(s, run2, &a, rs, &err), 0);
+	drop(&a);
+	ck_assert_int_eq(store_file_is_current(s, "news/other.jsonl", &fs, FMT_JSONL, ruleset_hash(rs), &n), 0);
+	build(&a, "k1", 1); /* path news/cafe.txt */
+	ck_assert_int_eq(store_write(s, run2, &a, rs, &err), 0);
+	drop(&a);
+	ck_assert_int_eq(store_flush(s, &err), 0);
+	ck_q(store_db(s), "SELECT count(*) FROM files", "0");
+
+	/* read-only handles cannot record */
+	store *ro = store_open(db_path, STORE_READ, &err);
+	ck_assert_int_eq(store_file_done(ro, run, "x", &fs, FMT_TXT, rs, 1, &err), -1);
+	ck_assert_msg(strstr(err.msg, "read-only") != NULL, "%s", err.msg);
+	ck_assert_int_eq(store_file_touch(ro, run, "x", &err), -1);
+	store_close(ro);
 	store_close(s);
 }
 END_TEST
@@ -1087,6 +1208,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, views_refreshed_on_write_open);
 	tcase_add_test(tc, read_open_with_stale_views);
 	tcase_add_loop_test(tc, schema_versions, 0, sizeof versions / sizeof versions[0]);
+	tcase_add_test(tc, migration_1_to_2);
 	tcase_add_test(tc, not_claimcheck);
 	suite_add_tcase(s, tc);
 
@@ -1096,6 +1218,8 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, rewrite_replaces);
 	tcase_add_loop_test(tc, is_current, 0, sizeof currency / sizeof currency[0]);
 	tcase_add_test(tc, touch_sets_seen_run);
+	tcase_add_loop_test(tc, file_fast_path, 0, sizeof stamps / sizeof stamps[0]);
+	tcase_add_test(tc, file_touch_and_forget);
 	tcase_add_test(tc, failed_document);
 	tcase_add_test(tc, suppressed_anonymous_warning);
 	tcase_add_test(tc, verdicts_survive);
