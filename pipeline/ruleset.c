@@ -899,8 +899,185 @@ static void append_literal(strbuf *out, const char *s)
 	}
 }
 
-/* Expand %{NAME}; returns 0, or -1 after reporting. */
-static int expand_pattern(loader *L, const raw_val *v, strbuf *out, seg_maps *map)
+/*
+ * A list as a trie of alternatives: `(?:said|says|sank)` becomes
+ * `(?:sa(?:(?:i|y)s|nk))`-like groups, so PCRE2 tests each character once
+ * instead of once per item. This keeps the flat alternation's meaning:
+ * items are plain literals, so at any node at most one child can match
+ * the next character (children whose characters differ only in case are
+ * not factored, as (?i) may be in force), and an item that ends at a node
+ * comes after the longer items through it, as in the longest-first flat
+ * order. Space runs are \s+ (as in append_literal). Only ASCII lists whose
+ * longest-first order is also the order of their canonical lengths are
+ * factored, and never inside a lookbehind, where PCRE2 needs each branch
+ * to have a fixed length.
+ */
+#define TRIE_SPACE '\x01'
+
+/* The item as trie units: a space run (not at the end) is TRIE_SPACE. */
+static void trie_canon(const char *s, strbuf *out)
+{
+	int space = 0;
+	strbuf_reset(out);
+	for (; *s; s++) {
+		if (is_space(*s)) {
+			space = 1;
+			continue;
+		}
+		if (space) strbuf_putc(out, TRIE_SPACE);
+		space = 0;
+		strbuf_putc(out, *s);
+	}
+	if (!out->data) strbuf_puts(out, "");
+}
+
+static void trie_unit(strbuf *out, char c)
+{
+	if (c == TRIE_SPACE) {
+		strbuf_puts(out, "\\s+");
+		return;
+	}
+	if (strchr("\\^$.|?*+()[]{}#/-", c)) strbuf_putc(out, '\\');
+	strbuf_putc(out, c);
+}
+
+static int ascii_lower_c(char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* Emit items it[0..n) (canonical, longest first), all equal before byte k. */
+static void trie_emit(strbuf *out, char **it, size_t n, size_t k)
+{
+	int end = 0;
+	char kids[256];
+	size_t nk = 0, rest = 0;
+	int clash = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = it[i][k];
+		if (!c) {
+			end = 1;
+			continue;
+		}
+		rest++;
+		size_t j = 0;
+		while (j < nk && kids[j] != c) j++;
+		if (j < nk) continue;
+		for (size_t x = 0; x < nk; x++)
+			if (ascii_lower_c(kids[x]) == ascii_lower_c(c)) clash = 1;
+		kids[nk++] = c;
+	}
+	if (!rest) return;
+	if (clash) {
+		/* case variants side by side: the suffixes, flat, in list order */
+		strbuf_puts(out, "(?:");
+		int first = 1;
+		for (size_t i = 0; i < n; i++) {
+			if (!it[i][k]) continue;
+			if (!first) strbuf_putc(out, '|');
+			first = 0;
+			for (const char *p = it[i] + k; *p; p++) trie_unit(out, *p);
+		}
+		strbuf_puts(out, end ? "|)" : ")");
+		return;
+	}
+	if (nk == 1 && !end) {
+		trie_unit(out, kids[0]);
+		char **sub = xmalloc(n * sizeof *sub);
+		for (size_t i = 0; i < n; i++) sub[i] = it[i];
+		trie_emit(out, sub, n, k + 1);
+		free(sub);
+		return;
+	}
+	strbuf_puts(out, "(?:");
+	char **sub = xmalloc(n * sizeof *sub);
+	for (size_t x = 0; x < nk; x++) {
+		if (x) strbuf_putc(out, '|');
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++)
+			if (it[i][k] == kids[x]) sub[m++] = it[i];
+		trie_unit(out, kids[x]);
+		trie_emit(out, sub, m, k + 1);
+	}
+	free(sub);
+	strbuf_puts(out, end ? ")?" : ")");
+}
+
+/* Append the items (sorted longest first) as a trie; 0 if they do not
+ * qualify (the caller then writes the flat alternation). */
+static int append_list_trie(strbuf *out, char *const *sorted, size_t n)
+{
+	char **canon = xcalloc(n + 1, sizeof *canon);
+	strbuf b = {0};
+	int ok = 1;
+	size_t prev = SIZE_MAX;
+	for (size_t i = 0; i < n && ok; i++) {
+		for (const char *p = sorted[i]; *p; p++)
+			if ((unsigned char)*p >= 0x80 || *p == TRIE_SPACE) ok = 0;
+		trie_canon(sorted[i], &b);
+		if (b.len > prev) ok = 0;
+		prev = b.len;
+		canon[i] = xstrdup(b.data);
+	}
+	if (ok) {
+		strbuf_puts(out, "(?:");
+		trie_emit(out, canon, n, 0);
+		strbuf_putc(out, ')');
+	}
+	for (size_t i = 0; i < n; i++) free(canon[i]);
+	free(canon);
+	strbuf_free(&b);
+	return ok;
+}
+
+/* Is s[at] inside a lookbehind? (A scan of the groups opened before it.) */
+static int in_lookbehind(const char *s, size_t at)
+{
+	char stack[256];
+	size_t depth = 0, lb = 0;
+	for (size_t i = 0; i < at; i++) {
+		char c = s[i];
+		if (c == '\\') {
+			if (s[i + 1] == 'Q') {
+				const char *e = strstr(s + i + 2, "\\E");
+				if (!e || (size_t)(e - s) >= at) return 0;
+				i = (size_t)(e - s) + 1;
+			} else if (s[i + 1]) {
+				i++;
+			}
+			continue;
+		}
+		if (c == '[') {
+			size_t j = i + 1;
+			if (s[j] == '^') j++;
+			if (s[j] == ']') j++;
+			while (j < at && s[j] != ']') {
+				if (s[j] == '\\' && s[j + 1]) j++;
+				else if (s[j] == '[' && s[j + 1] == ':') {
+					const char *e = strstr(s + j, ":]");
+					if (e) j = (size_t)(e - s) + 1;
+				}
+				j++;
+			}
+			i = j;
+			continue;
+		}
+		if (c == '(') {
+			int is_lb = s[i + 1] == '?' && s[i + 2] == '<' && (s[i + 3] == '=' || s[i + 3] == '!');
+			if (depth < sizeof stack) stack[depth] = (char)is_lb;
+			depth++;
+			lb += is_lb;
+		} else if (c == ')' && depth) {
+			depth--;
+			if (depth < sizeof stack) lb -= (size_t)stack[depth];
+		}
+	}
+	return lb > 0 || depth > sizeof stack;
+}
+
+/* Expand %{NAME}; returns 0, or -1 after reporting. With `factor`, lists
+ * become tries (see append_list_trie). */
+static int expand_pattern(loader *L, const raw_val *v, strbuf *out, seg_maps *map, int factor)
 {
 	const char *s = v->text;
 	size_t n = strlen(s), i = 0, lit = 0;
@@ -945,12 +1122,14 @@ static int expand_pattern(loader *L, const raw_val *v, strbuf *out, seg_maps *ma
 			qsort(sorted, li_->items.n, sizeof *sorted, cmp_len_desc);
 		}
 		li_->used = 1;
-		strbuf_puts(out, "(?:");
-		for (size_t k = 0; k < li_->items.n; k++) {
-			if (k) strbuf_putc(out, '|');
-			append_literal(out, sorted[k]);
+		if (!factor || in_lookbehind(s, i) || !append_list_trie(out, sorted, li_->items.n)) {
+			strbuf_puts(out, "(?:");
+			for (size_t k = 0; k < li_->items.n; k++) {
+				if (k) strbuf_putc(out, '|');
+				append_literal(out, sorted[k]);
+			}
+			strbuf_putc(out, ')');
 		}
-		strbuf_putc(out, ')');
 		free(sorted);
 		i = nb + 1;
 		lit = i;
@@ -1743,7 +1922,7 @@ static int compile_pattern(loader *L, const raw_val *v, uint32_t rule, rs_patter
 	strbuf exp = {0};
 	seg_maps map = {0};
 	int rc = -1;
-	int bad = expand_pattern(L, v, &exp, &map) < 0;
+	int bad = expand_pattern(L, v, &exp, &map, 1) < 0;
 
 	int errcode;
 	PCRE2_SIZE erroff;
@@ -1752,6 +1931,13 @@ static int compile_pattern(loader *L, const raw_val *v, uint32_t rule, rs_patter
 	opts |= PCRE2_MATCH_INVALID_UTF;
 #endif
 	pcre2_code *code = pcre2_compile((PCRE2_SPTR)exp.data, exp.len, opts, &errcode, &erroff, NULL);
+	if (!code && !bad) {
+		/* in case a list's trie form is what PCRE2 refuses: the flat form */
+		strbuf_reset(&exp);
+		map.n = 0;
+		expand_pattern(L, v, &exp, &map, 0);
+		code = pcre2_compile((PCRE2_SPTR)exp.data, exp.len, opts, &errcode, &erroff, NULL);
+	}
 	if (!code) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(errcode, msg, sizeof msg);
