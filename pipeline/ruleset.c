@@ -907,7 +907,8 @@ static void append_literal(strbuf *out, const char *s)
  * the next character (children whose characters differ only in case are
  * not factored, as (?i) may be in force), and an item that ends at a node
  * comes after the longer items through it, as in the longest-first flat
- * order. Space runs are \s+ (as in append_literal). Only ASCII lists whose
+ * order. Space runs are \s+ (as in append_literal). Under (?i) items are
+ * lower-cased first (duplicates then match the same text). Only ASCII lists whose
  * longest-first order is also the order of their canonical lengths are
  * factored, and never inside a lookbehind, where PCRE2 needs each branch
  * to have a fixed length.
@@ -1004,8 +1005,10 @@ static void trie_emit(strbuf *out, char **it, size_t n, size_t k)
 }
 
 /* Append the items (sorted longest first) as a trie; 0 if they do not
- * qualify (the caller then writes the flat alternation). */
-static int append_list_trie(strbuf *out, char *const *sorted, size_t n)
+ * qualify (the caller then writes the flat alternation). Under (?i), the
+ * items are compared in lower case (they match the same text), so
+ * "CEO" and "chief" share a node. */
+static int append_list_trie(strbuf *out, char *const *sorted, size_t n, int caseless)
 {
 	char **canon = xcalloc(n + 1, sizeof *canon);
 	strbuf b = {0};
@@ -1015,6 +1018,8 @@ static int append_list_trie(strbuf *out, char *const *sorted, size_t n)
 		for (const char *p = sorted[i]; *p; p++)
 			if ((unsigned char)*p >= 0x80 || *p == TRIE_SPACE) ok = 0;
 		trie_canon(sorted[i], &b);
+		if (caseless)
+			for (size_t k = 0; k < b.len; k++) b.data[k] = (char)ascii_lower_c(b.data[k]);
 		if (b.len > prev) ok = 0;
 		prev = b.len;
 		canon[i] = xstrdup(b.data);
@@ -1030,17 +1035,23 @@ static int append_list_trie(strbuf *out, char *const *sorted, size_t n)
 	return ok;
 }
 
-/* Is s[at] inside a lookbehind? (A scan of the groups opened before it.) */
-static int in_lookbehind(const char *s, size_t at)
+/* Where s[at] stands: inside a lookbehind (*lb), under (?i) (*caseless).
+ * A scan of the groups and option settings before it; anything it does not
+ * follow counts as a lookbehind (no trie) and as case-sensitive. */
+static void pattern_context(const char *s, size_t at, int *lb, int *caseless)
 {
-	char stack[256];
-	size_t depth = 0, lb = 0;
+	enum { MAXD = 256 };
+	unsigned char is_lb[MAXD], ci[MAXD]; /* per open group; ci[depth] is the current scope */
+	size_t depth = 0, nlb = 0;
+	ci[0] = 0;
+	*lb = 1;
+	*caseless = 0;
 	for (size_t i = 0; i < at; i++) {
 		char c = s[i];
 		if (c == '\\') {
 			if (s[i + 1] == 'Q') {
 				const char *e = strstr(s + i + 2, "\\E");
-				if (!e || (size_t)(e - s) >= at) return 0;
+				if (!e || (size_t)(e - s) >= at) return;
 				i = (size_t)(e - s) + 1;
 			} else if (s[i + 1]) {
 				i++;
@@ -1063,16 +1074,38 @@ static int in_lookbehind(const char *s, size_t at)
 			continue;
 		}
 		if (c == '(') {
-			int is_lb = s[i + 1] == '?' && s[i + 2] == '<' && (s[i + 3] == '=' || s[i + 3] == '!');
-			if (depth < sizeof stack) stack[depth] = (char)is_lb;
+			int newci = ci[depth], islb = 0;
+			if (s[i + 1] == '?') {
+				size_t j = i + 2;
+				int on = 1, opts = 0, v = ci[depth];
+				while (s[j] && strchr("imnsxJU-^", s[j])) {
+					if (s[j] == '-') on = 0;
+					else if (s[j] == '^') v = 0;
+					else if (s[j] == 'i') v = on;
+					opts = 1;
+					j++;
+				}
+				if (opts && s[j] == ')') { /* (?i): to the end of this group */
+					ci[depth] = (unsigned char)v;
+					i = j;
+					continue;
+				}
+				if (opts && s[j] == ':') newci = v;
+				else if (s[i + 2] == '#') return; /* comments: not followed */
+				islb = s[i + 2] == '<' && (s[i + 3] == '=' || s[i + 3] == '!');
+			}
+			if (depth + 1 >= MAXD) return;
 			depth++;
-			lb += is_lb;
+			is_lb[depth] = (unsigned char)islb;
+			ci[depth] = (unsigned char)newci;
+			nlb += (size_t)islb;
 		} else if (c == ')' && depth) {
+			nlb -= is_lb[depth];
 			depth--;
-			if (depth < sizeof stack) lb -= (size_t)stack[depth];
 		}
 	}
-	return lb > 0 || depth > sizeof stack;
+	*lb = nlb > 0;
+	*caseless = ci[depth];
 }
 
 /* Expand %{NAME}; returns 0, or -1 after reporting. With `factor`, lists
@@ -1122,7 +1155,9 @@ static int expand_pattern(loader *L, const raw_val *v, strbuf *out, seg_maps *ma
 			qsort(sorted, li_->items.n, sizeof *sorted, cmp_len_desc);
 		}
 		li_->used = 1;
-		if (!factor || in_lookbehind(s, i) || !append_list_trie(out, sorted, li_->items.n)) {
+		int lb, ci;
+		pattern_context(s, i, &lb, &ci);
+		if (!factor || lb || !append_list_trie(out, sorted, li_->items.n, ci)) {
 			strbuf_puts(out, "(?:");
 			for (size_t k = 0; k < li_->items.n; k++) {
 				if (k) strbuf_putc(out, '|');
