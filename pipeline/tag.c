@@ -31,6 +31,22 @@ typedef struct xspan {
 	uint32_t rule, start, end;
 } xspan;
 
+/* The rule-set keys of a word (lower-cased form): its NS_STEM and NS_EXACT
+ * ids and the ids of its prefixes that are keys, in prefix-length order.
+ * Words repeat, so a direct-mapped cache of them saves the 2 + (number of
+ * prefix lengths) hash-table probes per token. */
+#define WC_SLOTS 8192
+#define WC_STR 22
+#define WC_PRE 3
+typedef struct word_keys {
+	uint32_t hash;
+	uint8_t len;            /* 0: empty slot */
+	uint8_t npre;
+	char s[WC_STR];
+	uint32_t stem_id, lower_id;
+	uint32_t pre[WC_PRE];
+} word_keys;
+
 struct tagger {
 	const ruleset *rs;
 	int keep_suppressed;
@@ -45,6 +61,9 @@ struct tagger {
 	uint32_t *pat_mark;      /* pattern -> generation in which the prefilter let it run */
 	uint32_t gen;
 	VEC(uint32_t) marked;    /* rules with candidates in this sentence */
+	word_keys *wc;           /* WC_SLOTS */
+	VEC(uint32_t) pre_id;    /* per token: its prefix key ids ... */
+	VEC(uint32_t) pre_off;   /* ... pre_id[pre_off[i] .. pre_off[i + 1]) */
 };
 
 tagger *tagger_new(const ruleset *rs)
@@ -60,6 +79,7 @@ tagger *tagger_new(const ruleset *rs)
 	pcre2_jit_stack_assign(t->mctx, NULL, t->jstack);
 	t->rule_mark = xcalloc(rs->rules.n + 1, sizeof *t->rule_mark);
 	t->pat_mark = xcalloc(rs->patterns.n + rs->xpatterns.n + 1, sizeof *t->pat_mark);
+	t->wc = xcalloc(WC_SLOTS, sizeof *t->wc);
 	return t;
 }
 
@@ -74,6 +94,9 @@ void tagger_free(tagger *t)
 	VEC_FREE(&t->cands);
 	VEC_FREE(&t->xspans);
 	VEC_FREE(&t->marked);
+	VEC_FREE(&t->pre_id);
+	VEC_FREE(&t->pre_off);
+	free(t->wc);
 	free(t->rule_mark);
 	free(t->pat_mark);
 	free(t);
@@ -165,26 +188,66 @@ static void try_items(tagger *t, uint32_t key, const tokens *toks, size_t i)
 		try_item(t, rs->index_items[j], toks, i);
 }
 
+/* Look up the keys of token k (stem, lower form, prefixes), through the
+ * word cache. */
+static void token_keys(tagger *t, const tokens *toks, size_t k)
+{
+	const ruleset *rs = t->rs;
+	const token *tk = &toks->t.v[k];
+	const char *lw = token_lower(toks, tk);
+	size_t len = tk->lower_len;
+	word_keys *w = NULL;
+	uint32_t h = 0;
+	if (len > 0 && len <= WC_STR) {
+		h = rs_hash(0, lw, len);
+		w = &t->wc[h & (WC_SLOTS - 1)];
+		if (w->hash == h && w->len == len && memcmp(w->s, lw, len) == 0) {
+			t->stem_id.v[k] = w->stem_id;
+			t->lower_id.v[k] = w->lower_id;
+			for (uint32_t i = 0; i < w->npre; i++) VEC_PUSH(&t->pre_id, w->pre[i]);
+			return;
+		}
+	}
+	uint32_t sid = rs_key_find(rs, NS_STEM, token_stem(toks, tk), tk->stem_len);
+	uint32_t lid = rs_key_find(rs, NS_EXACT, lw, len);
+	size_t first = t->pre_id.n;
+	for (size_t p = 0; p < rs->prefix_lens.n && rs->prefix_lens.v[p] <= len; p++) {
+		uint32_t id = rs_key_find(rs, NS_PREFIX, lw, rs->prefix_lens.v[p]);
+		if (id) VEC_PUSH(&t->pre_id, id);
+	}
+	t->stem_id.v[k] = sid;
+	t->lower_id.v[k] = lid;
+	size_t npre = t->pre_id.n - first;
+	if (w && npre <= WC_PRE) {
+		w->hash = h;
+		w->len = (uint8_t)len;
+		memcpy(w->s, lw, len);
+		w->stem_id = sid;
+		w->lower_id = lid;
+		w->npre = (uint8_t)npre;
+		memcpy(w->pre, t->pre_id.v + first, npre * sizeof *w->pre);
+	}
+}
+
 static void match_items(tagger *t, const tokens *toks)
 {
 	const ruleset *rs = t->rs;
 	size_t n = toks->t.n;
 	VEC_RESERVE(&t->stem_id, n);
 	VEC_RESERVE(&t->lower_id, n);
+	VEC_RESERVE(&t->pre_off, n + 1);
+	t->pre_id.n = 0;
 	for (size_t i = 0; i < n; i++) {
-		const token *tk = &toks->t.v[i];
-		t->stem_id.v[i] = rs_key_find(rs, NS_STEM, token_stem(toks, tk), tk->stem_len);
-		t->lower_id.v[i] = rs_key_find(rs, NS_EXACT, token_lower(toks, tk), tk->lower_len);
+		t->pre_off.v[i] = (uint32_t)t->pre_id.n;
+		token_keys(t, toks, i);
 	}
+	t->pre_off.v[n] = (uint32_t)t->pre_id.n;
 	if (!rs->items.n) return;
 	for (size_t i = 0; i < n; i++) {
-		const token *tk = &toks->t.v[i];
 		if (t->stem_id.v[i]) try_items(t, t->stem_id.v[i], toks, i);
 		if (t->lower_id.v[i]) try_items(t, t->lower_id.v[i], toks, i);
-		for (size_t p = 0; p < rs->prefix_lens.n && rs->prefix_lens.v[p] <= tk->lower_len; p++) {
-			uint32_t id = rs_key_find(rs, NS_PREFIX, token_lower(toks, tk), rs->prefix_lens.v[p]);
-			if (id) try_items(t, id, toks, i);
-		}
+		for (uint32_t p = t->pre_off.v[i]; p < t->pre_off.v[i + 1]; p++)
+			try_items(t, t->pre_id.v[p], toks, i);
 		for (size_t a = 0; a < rs->any_items.n; a++) try_item(t, rs->any_items.v[a], toks, i);
 	}
 }
