@@ -13,6 +13,12 @@ expect_grep "rules test summary" " passed, 0 failed" "$T/out"
 passed=$(sed -n 's/^\([0-9]*\) passed, 0 failed$/\1/p' "$T/out")
 [ "${passed:-0}" -ge 50 ] || fail "expected at least 50 examples in the shipped rules, got ${passed:-0}"
 
+# the optional rule files load beside the default set and their examples pass
+for opt in "$RULES"/optional/*.rules; do
+	"$CLAIMCHECK" rules test -r "$RULES" -r "$opt" >"$T/opt" 2>"$T/err"; expect_status "rules test with $(basename "$opt")" 0 $?
+	expect_grep "$(basename "$opt") examples pass" " passed, 0 failed" "$T/opt"
+done
+
 # every category has rules, and every rule has examples of both kinds
 "$CLAIMCHECK" rules list -r "$RULES" >"$T/list" 2>"$T/err"; expect_status "rules list" 0 $?
 for cat in hedge speculation weasel source; do
