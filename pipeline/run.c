@@ -33,15 +33,21 @@
 
 /* ---- a bounded blocking queue of pointers ------------------------------ */
 
+/* A producer that finds the queue full sleeps until it has drained to `low`
+ * items, and a consumer that finds fewer than `high` items (and the queue
+ * open) sleeps until there are `high`: threads hand items over in bursts
+ * instead of waking each other for every document. */
 typedef struct queue {
 	pthread_mutex_t mu;
 	pthread_cond_t not_empty, not_full;
 	void **items;
 	size_t cap, head, len;
+	size_t low, high;
+	unsigned push_waiters, pop_waiters;
 	int closed;
 } queue;
 
-static void queue_init(queue *q, size_t cap)
+static void queue_init(queue *q, size_t cap, size_t high)
 {
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->not_empty, NULL);
@@ -49,6 +55,9 @@ static void queue_init(queue *q, size_t cap)
 	q->items = xcalloc(cap, sizeof *q->items);
 	q->cap = cap;
 	q->head = q->len = 0;
+	q->low = cap / 2;
+	q->high = high ? high : 1;
+	q->push_waiters = q->pop_waiters = 0;
 	q->closed = 0;
 }
 
@@ -63,10 +72,15 @@ static void queue_destroy(queue *q)
 static void queue_push(queue *q, void *item)
 {
 	pthread_mutex_lock(&q->mu);
-	while (q->len == q->cap) pthread_cond_wait(&q->not_full, &q->mu);
+	if (q->len == q->cap) {
+		q->push_waiters++;
+		do pthread_cond_wait(&q->not_full, &q->mu);
+		while (q->len > q->low);
+		q->push_waiters--;
+	}
 	q->items[(q->head + q->len) % q->cap] = item;
 	q->len++;
-	pthread_cond_signal(&q->not_empty);
+	if (q->pop_waiters && q->len >= q->high) pthread_cond_broadcast(&q->not_empty);
 	pthread_mutex_unlock(&q->mu);
 }
 
@@ -74,13 +88,18 @@ static void queue_push(queue *q, void *item)
 static void *queue_pop(queue *q)
 {
 	pthread_mutex_lock(&q->mu);
-	while (q->len == 0 && !q->closed) pthread_cond_wait(&q->not_empty, &q->mu);
+	if (q->len < q->high && !q->closed) {
+		q->pop_waiters++;
+		do pthread_cond_wait(&q->not_empty, &q->mu);
+		while (q->len < q->high && !q->closed);
+		q->pop_waiters--;
+	}
 	void *item = NULL;
 	if (q->len) {
 		item = q->items[q->head];
 		q->head = (q->head + 1) % q->cap;
 		q->len--;
-		pthread_cond_signal(&q->not_full);
+		if (q->push_waiters && q->len <= q->low) pthread_cond_broadcast(&q->not_full);
 	}
 	pthread_mutex_unlock(&q->mu);
 	return item;
@@ -345,7 +364,7 @@ static void *writer_main(void *arg)
 			break;
 		}
 		r->in_bytes += res->in_bytes;
-		analysis_reset(&res->a);
+		/* the worker that takes it next resets it (off this thread) */
 		queue_push(&r->free_results, res);
 		if (r->progress) {
 			double now = now_seconds();
@@ -596,10 +615,14 @@ int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths, const
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		nworkers = n > 0 ? (unsigned)n : 1;
 	}
-	size_t nres = 2 * (size_t)nworkers + 2;
-	queue_init(&r.jobs, 4 * (size_t)nworkers + 4);
-	queue_init(&r.results, nres);
-	queue_init(&r.free_results, nres);
+	/* Results in flight: when the free list is empty, at least nres -
+	 * nworkers of them wait for the writer, so it can take them in
+	 * bursts of `burst` without starving the workers. */
+	size_t nres = 4 * (size_t)nworkers + 4;
+	size_t burst = (nres - nworkers) / 2;
+	queue_init(&r.jobs, 8 * (size_t)nworkers + 8, 1);
+	queue_init(&r.results, nres, burst);
+	queue_init(&r.free_results, nres, 1);
 	result *pool = xcalloc(nres, sizeof *pool);
 	for (size_t i = 0; i < nres; i++) {
 		cc_error_clear(&pool[i].a.err);
