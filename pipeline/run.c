@@ -600,8 +600,10 @@ int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths, const
 		return 3;
 	}
 	/* a database that existed may know unchanged files (NULL: read them all) */
-	if (r.db_existed && !opt->force) r.ro = store_open(opt->db_path, STORE_READ, &e);
-	r.db_existed = 1; /* it exists now; workers may check currency */
+	/* A database created by this run holds nothing current: then neither
+	 * the reader nor the workers ask it (nor with --force). */
+	if (opt->force) r.db_existed = 0;
+	if (r.db_existed) r.ro = store_open(opt->db_path, STORE_READ, &e);
 	r.run_id = store_run_begin(r.st, PACKAGE_VERSION, rs, opt->args);
 	if (r.run_id < 0) { /* the store printed why */
 		store_close(r.ro);
