@@ -45,6 +45,7 @@ typedef struct rs_pattern {
 	pcre2_code *code;
 	uint32_t rule;
 	int g_cue, g_source, g_role; /* capture group numbers, or -1 */
+	int jit;                     /* JIT-compiled: tag.c calls pcre2_jit_match */
 } rs_pattern;
 
 typedef struct rs_list {

@@ -1984,7 +1984,8 @@ static int compile_pattern(loader *L, const raw_val *v, uint32_t rule, rs_patter
 		pcre2_code_free(code);
 		goto done;
 	}
-	pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* without JIT, the interpreter runs it */
+	/* without JIT, the interpreter runs it */
+	out->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
 
 	uint32_t count = 0, esize = 0, capt = 0, minlen = 0;
 	PCRE2_SPTR table;

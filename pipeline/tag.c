@@ -278,7 +278,10 @@ static int run_pattern(tagger *t, const rs_pattern *p, int except, const char *t
 	PCRE2_SIZE len = sent.end - sent.start, off = 0;
 	uint32_t opts = 0;
 	while (off <= len) {
-		int rc = pcre2_match(p->code, subj, len, off, opts, t->md, t->mctx);
+		/* pcre2_jit_match skips pcre2_match's checks; the text is valid
+		 * UTF-8 (normalize.c) and the patterns allow invalid UTF anyway */
+		int rc = p->jit ? pcre2_jit_match(p->code, subj, len, off, opts, t->md, t->mctx)
+				: pcre2_match(p->code, subj, len, off, opts, t->md, t->mctx);
 		if (rc == PCRE2_ERROR_NOMATCH) return 0;
 		if (rc < 0) return rc;
 		opts = PCRE2_NO_UTF_CHECK; /* the subject was checked by the first call */
