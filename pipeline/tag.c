@@ -225,7 +225,7 @@ static void token_keys(tagger *t, const tokens *toks, size_t k)
 		w->stem_id = sid;
 		w->lower_id = lid;
 		w->npre = (uint8_t)npre;
-		memcpy(w->pre, t->pre_id.v + first, npre * sizeof *w->pre);
+		if (npre) memcpy(w->pre, t->pre_id.v + first, npre * sizeof *w->pre);
 	}
 }
 
