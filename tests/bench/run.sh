@@ -18,9 +18,10 @@
 # per MB as a multiple of wc -w's. MB are 10^6 bytes of input files;
 # documents and sentences are those of the corpus (as counted by the -j1
 # run), so every row is the same work; the stream row counts only the
-# JSONL records it reads. The corpus is kept in the scratch folder and
-# reused when its size matches; the databases are removed at the end
-# unless --keep.
+# JSONL records it reads. The corpus is kept in the scratch folder
+# (corpus-<size>mb) and reused; the databases are removed at the end unless
+# --keep. The machine should be otherwise idle: other processes on the
+# cores show up in every figure, most of all in -j2.
 #
 # Usage: tests/bench/run.sh [--size MB | --quick] [--dir SCRATCH]
 #                           [--claimcheck BINARY] [--corpora DIR] [--keep]
@@ -146,7 +147,7 @@ bbc_copy() {
 	done
 }
 
-corpus=$dir/corpus
+corpus=$dir/corpus-${size}mb
 stamp="size=$size v1"
 if [ -f "$corpus/.stamp" ] && [ "$(cat "$corpus/.stamp")" = "$stamp" ]; then
 	echo "corpus: reusing $corpus"
