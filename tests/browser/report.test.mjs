@@ -247,11 +247,13 @@ test('small report: highlights, filters, search, document view, escaping', async
 	await t.test('documents and rules tables', async () => {
 		await page.click('#tab-docs');
 		const drows = page.locator('#docs-table tbody tr');
+		await drows.first().waitFor(); // the table renders after the click
 		assert.equal(await drows.count(), 3);
 		const h = drows.filter({ hasText: 'harbour.txt' });
 		assert.match(await h.textContent(), /14%/); // 1 hedged sentence in 7
 		await page.click('#tab-rules');
 		const rrows = page.locator('#rules-table tbody tr');
+		await rrows.first().waitFor();
 		assert.ok(await rrows.count() >= 8);
 		const mm = rrows.filter({ hasText: 'hedge.may-might' });
 		assert.equal(await mm.locator('td').nth(2).textContent(), '1');
