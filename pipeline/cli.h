@@ -21,6 +21,10 @@ int cmd_report(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_stream(int argc, char **argv);
+int cmd_review(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /* The default rule path: $CLAIMCHECK_RULES, else the installed rules,
  * else the source tree's rules/ (for an uninstalled build). */

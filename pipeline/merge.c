@@ -1,0 +1,6 @@
+/*
+ * merge.c — (being written)
+ */
+#include "config.h"
+
+#include "merge.h"

@@ -1,0 +1,6 @@
+/*
+ * verdict.c — (being written)
+ */
+#include "config.h"
+
+#include "verdict.h"
