@@ -24,6 +24,9 @@ static void run_help(void)
 	       "      --max-bytes N     refuse documents larger than N bytes (default: %u)\n"
 	       "      --format F        treat every input as F: txt, md, html or jsonl\n"
 	       "      --force           re-analyse documents even when they are current\n"
+	       "      --shard K/N       process only shard K of N (1 <= K <= N): the documents whose\n"
+	       "                        key hashes to K (FNV-1a 64 of the key, modulo N, plus 1), so\n"
+	       "                        the N shard runs over the same inputs split them exactly\n"
 	       "  -q, --quiet           no per-document messages and no summary\n"
 	       "  -h, --help            show this help\n\n"
 	       "Exit status: 0 all documents analysed, 1 some failed, 2 usage or rule errors,\n"
@@ -42,6 +45,24 @@ static char *join_args(int argc, char **argv)
 	return strbuf_steal(&b);
 }
 
+/* "K/N" with 1 <= K <= N <= 2^31: plain decimal digits only. */
+static int parse_shard(const char *s, unsigned *k, unsigned *n)
+{
+	const char *slash = strchr(s, '/');
+	if (!slash || slash == s || !slash[1] || slash - s > 10) return -1;
+	char head[16];
+	memcpy(head, s, (size_t)(slash - s));
+	head[slash - s] = '\0';
+	if (strspn(head, "0123456789") != strlen(head) ||
+	    strspn(slash + 1, "0123456789") != strlen(slash + 1))
+		return -1;
+	long kv = cli_parse_long(head), nv = cli_parse_long(slash + 1);
+	if (kv < 1 || nv < 1 || kv > nv || nv > 0x7fffffffL) return -1;
+	*k = (unsigned)kv;
+	*n = (unsigned)nv;
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -49,7 +70,7 @@ int cmd_run(int argc, char **argv)
 		{"jobs", required_argument, NULL, 'j'},   {"max-bytes", required_argument, NULL, 'M'},
 		{"format", required_argument, NULL, 'F'}, {"force", no_argument, NULL, 'f'},
 		{"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+		{"shard", required_argument, NULL, 'S'}, {NULL, 0, NULL, 0}};
 	run_options opt = {.db_path = "claims.db", .max_bytes = READ_DEFAULT_MAX_BYTES};
 	VEC(const char *) rules = {0};
 	int c;
@@ -86,6 +107,13 @@ int cmd_run(int argc, char **argv)
 			}
 			break;
 		case 'f': opt.force = 1; break;
+		case 'S':
+			if (parse_shard(optarg, &opt.shard_k, &opt.shard_n) != 0) {
+				cli_usage_error("run", "--shard wants K/N with 1 <= K <= N (such as 2/8), not '%s'",
+						optarg);
+				goto out;
+			}
+			break;
 		case 'q': opt.quiet = 1; break;
 		case 'h':
 			run_help();
@@ -109,7 +137,11 @@ int cmd_run(int argc, char **argv)
 			    &run_id);
 	double el = now_seconds() - t0;
 	if (status <= EXIT_PARTIAL && !opt.quiet) {
-		printf("claimcheck: run %lld written to %s\n", (long long)run_id, opt.db_path);
+		if (opt.shard_n)
+			printf("claimcheck: run %lld (shard %u/%u) written to %s\n", (long long)run_id,
+			       opt.shard_k, opt.shard_n, opt.db_path);
+		else
+			printf("claimcheck: run %lld written to %s\n", (long long)run_id, opt.db_path);
 		printf("  documents  %llu analysed, %llu unchanged, %llu failed\n",
 		       (unsigned long long)t.documents, (unsigned long long)t.skipped,
 		       (unsigned long long)t.failed);

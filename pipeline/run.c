@@ -152,6 +152,7 @@ typedef struct result {
 	analysis a;
 	enum job_kind kind;
 	int skipped;       /* current in the database: only touch it */
+	int outside;       /* a JSONL record of another shard: nothing to write */
 	file_track *ft;
 	uint64_t ndocs;
 	uint64_t in_bytes;
@@ -175,6 +176,22 @@ typedef struct runner {
 	int progress;
 } runner;
 
+unsigned run_shard_of(const char *key, unsigned n)
+{
+	uint64_t h = 14695981039346656037ULL; /* FNV-1a 64 */
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
+		h ^= *p;
+		h *= 1099511628211ULL;
+	}
+	return n > 1 ? (unsigned)(h % n) + 1 : 1;
+}
+
+/* Whether the document with this key belongs to this run's shard. */
+static int in_shard(const runner *r, const char *key)
+{
+	return r->opt->shard_n <= 1 || run_shard_of(key, r->opt->shard_n) == r->opt->shard_k;
+}
+
 static void job_free(job *j)
 {
 	if (!j) return;
@@ -189,6 +206,7 @@ static void process_job(runner *r, analyzer *az, store *ro, job *j, result *res)
 	analysis *a = &res->a;
 	analysis_reset(a);
 	res->skipped = 0;
+	res->outside = 0;
 	res->kind = j->kind;
 	res->ft = j->ft;
 	res->ndocs = j->ndocs;
@@ -205,6 +223,11 @@ static void process_job(runner *r, analyzer *az, store *ro, job *j, result *res)
 	case JOB_RECORD:
 		rc = read_jsonl_record(j->path, j->lineno, j->line.data ? j->line.data : "", j->line.len,
 				       &a->doc, &a->err);
+		/* a record's key is known only once it is parsed */
+		if (a->doc.key && !in_shard(r, a->doc.key)) {
+			res->outside = 1;
+			return;
+		}
 		break;
 	case JOB_BAD:
 		a->doc.key = xstrdup(j->path);
@@ -311,7 +334,7 @@ static void write_result(runner *r, result *res)
 	analysis *a = &res->a;
 	cc_error e;
 	cc_error_clear(&e);
-	if (r->fatal) return;
+	if (r->fatal || res->outside) return;
 	int rc;
 	if (res->skipped) {
 		rc = store_touch(r->st, r->run_id, a->doc.key, &e);
@@ -389,8 +412,9 @@ typedef struct sizer {
 static int size_visit(void *ctx, const char *path, doc_format fmt)
 {
 	sizer *z = ctx;
-	(void)fmt;
 	struct stat st;
+	if (z->r->opt->force_format != FMT_AUTO) fmt = z->r->opt->force_format;
+	if (fmt != FMT_JSONL && !in_shard(z->r, path)) return 0;
 	if (stat(path, &st) == 0) z->total += (uint64_t)st.st_size;
 	return 0;
 }
@@ -420,6 +444,7 @@ static job *job_new(enum job_kind kind, const char *path, doc_format fmt)
 
 static void push_bad(runner *r, const char *path, const char *msg)
 {
+	if (!in_shard(r, path)) return; /* the error is another shard's document */
 	job *j = job_new(JOB_BAD, path, FMT_AUTO);
 	strbuf_puts(&j->line, msg);
 	queue_push(&r->jobs, j);
@@ -499,8 +524,12 @@ static void queue_jsonl(runner *r, const char *path, file_track *ft)
 				strbuf_puts(&cur->line, msg);
 				cur->in_bytes += carry;
 				carry = 0;
-				queue_push(&r->jobs, cur);
-				queued++;
+				if (in_shard(r, cur->path)) {
+					queue_push(&r->jobs, cur);
+					queued++;
+				} else {
+					job_free(cur);
+				}
 			} else if (cur->line.len == 0 ||
 				   strspn(cur->line.data, " \t\r") == cur->line.len) {
 				carry += cur->in_bytes;
@@ -542,10 +571,17 @@ static int visit(void *ctx, const char *path, doc_format fmt)
 	runner *r = ctx;
 	if (r->fatal) return 1;
 	if (r->opt->force_format != FMT_AUTO) fmt = r->opt->force_format;
+	/* A file is one document keyed by its path: one of another shard is
+	 * not even opened. A JSONL file holds documents of every shard: its
+	 * records are split by key after parsing, and the file is neither
+	 * skipped nor recorded whole (the files table speaks for all its
+	 * records, and a shard run sees only some). */
+	int sharded = r->opt->shard_n > 1;
+	if (sharded && fmt != FMT_JSONL && !in_shard(r, path)) return 0;
 	file_stamp fs;
 	int trusted = 0;
 	file_track *ft = NULL;
-	if (stamp_file(path, &fs, &trusted)) {
+	if (!(sharded && fmt == FMT_JSONL) && stamp_file(path, &fs, &trusted)) {
 		uint64_t ndocs;
 		if (r->ro && !r->opt->force &&
 		    store_file_is_current(r->ro, path, &fs, fmt, ruleset_hash(r->rs), &ndocs)) {

@@ -27,7 +27,15 @@ typedef struct run_options {
 	int quiet;              /* no per-document messages */
 	int force;              /* re-analyse even current documents */
 	const char *args;       /* the command line, recorded in the run row */
+	unsigned shard_k, shard_n; /* --shard K/N: only documents with run_shard_of(key, N) == K;
+				    * shard_n 0 or 1 = all documents */
 } run_options;
+
+/* The shard (1..n) of a document key: FNV-1a 64 of the key's bytes, modulo
+ * n, plus one. Depends only on the key, so N runs with --shard 1/N ...
+ * N/N over the same inputs partition their documents exactly, on any
+ * machine and with any -j. n == 0 is taken as 1. */
+unsigned run_shard_of(const char *key, unsigned n);
 
 /* Process paths into the database. Fills totals; returns EXIT_OK,
  * EXIT_PARTIAL (some documents failed) or EXIT_USAGE/3 on fatal errors. */
