@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <fnmatch.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,12 @@ static void run_help(void)
 	       "      --max-bytes N     refuse documents larger than N bytes (default: %u)\n"
 	       "      --format F        treat every input as F: txt, md, html or jsonl\n"
 	       "      --force           re-analyse documents even when they are current\n"
+	       "      --rule ID         run only this rule (repeatable; wildcards: --rule 'hedge.*')\n"
+	       "      --category C      run only the rules of category C: hedge, speculation,\n"
+	       "                        weasel or source (repeatable; adds to --rule)\n"
+	       "      --skip-rule ID    leave this rule out (repeatable; wildcards allowed)\n"
+	       "                        A subset changes the rule-set hash: documents analysed\n"
+	       "                        with another subset are analysed again.\n"
 	       "      --shard K/N       process only shard K of N (1 <= K <= N): the documents whose\n"
 	       "                        key hashes to K (FNV-1a 64 of the key, modulo N, plus 1), so\n"
 	       "                        the N shard runs over the same inputs split them exactly\n"
@@ -63,6 +70,54 @@ static int parse_shard(const char *s, unsigned *k, unsigned *n)
 	return 0;
 }
 
+/* Whether pattern (an id, or shell wildcards such as "hedge.*") names
+ * the rule with this id. */
+static int pattern_matches(const char *pat, const char *id)
+{
+	return strcmp(pat, id) == 0 || fnmatch(pat, id, 0) == 0;
+}
+
+/* Apply --rule, --category and --skip-rule: with any --rule or
+ * --category, only the rules they name run, less the skipped ones. A
+ * pattern that names no rule is a usage error (all are listed), and so
+ * is a selection that leaves no rule. */
+static int select_rules(ruleset *rs, const char **only, size_t nonly, const char **skip,
+			size_t nskip, unsigned cats)
+{
+	size_t n = ruleset_size(rs);
+	strbuf unknown = {0};
+	size_t nunknown = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		const char **pats = pass ? skip : only;
+		size_t np = pass ? nskip : nonly;
+		for (size_t p = 0; p < np; p++) {
+			size_t hits = 0;
+			for (size_t i = 0; i < n; i++) hits += pattern_matches(pats[p], ruleset_rule(rs, i)->id);
+			if (hits) continue;
+			strbuf_puts(&unknown, nunknown++ ? ", '" : "'");
+			strbuf_puts(&unknown, pats[p]);
+			strbuf_putc(&unknown, '\'');
+		}
+	}
+	if (nunknown) {
+		cli_usage_error("run", "no rule with id %s (see claimcheck rules list)", unknown.data);
+		strbuf_free(&unknown);
+		return EXIT_USAGE;
+	}
+	int subset = nonly || cats;
+	size_t left = 0;
+	for (size_t i = 0; i < n; i++) {
+		const rule_info *ri = ruleset_rule(rs, i);
+		int on = !subset || (cats >> ri->cat & 1u);
+		for (size_t p = 0; !on && p < nonly; p++) on = pattern_matches(only[p], ri->id);
+		for (size_t p = 0; on && p < nskip; p++) on = !pattern_matches(skip[p], ri->id);
+		if (on != ri->enabled) ruleset_set_enabled(rs, i, on);
+		left += on != 0;
+	}
+	if (left == 0) return cli_usage_error("run", "the rule selection leaves no rule to run");
+	return EXIT_OK;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -70,9 +125,14 @@ int cmd_run(int argc, char **argv)
 		{"jobs", required_argument, NULL, 'j'},   {"max-bytes", required_argument, NULL, 'M'},
 		{"format", required_argument, NULL, 'F'}, {"force", no_argument, NULL, 'f'},
 		{"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
-		{"shard", required_argument, NULL, 'S'}, {NULL, 0, NULL, 0}};
+		{"shard", required_argument, NULL, 'S'}, {"rule", required_argument, NULL, 'R'},
+		{"skip-rule", required_argument, NULL, 'K'}, {"category", required_argument, NULL, 'C'},
+		{NULL, 0, NULL, 0}};
 	run_options opt = {.db_path = "claims.db", .max_bytes = READ_DEFAULT_MAX_BYTES};
 	VEC(const char *) rules = {0};
+	VEC(const char *) only = {0};
+	VEC(const char *) skip = {0};
+	unsigned cats = 0; /* bit per category */
 	int c;
 	optind = 1;
 	opterr = 0;
@@ -107,6 +167,18 @@ int cmd_run(int argc, char **argv)
 			}
 			break;
 		case 'f': opt.force = 1; break;
+		case 'R': VEC_PUSH(&only, optarg); break;
+		case 'K': VEC_PUSH(&skip, optarg); break;
+		case 'C': {
+			int cat = category_from_name(optarg);
+			if (cat < 0) {
+				cli_usage_error("run", "unknown category '%s' (hedge, speculation, weasel, source)",
+						optarg);
+				goto out;
+			}
+			cats |= 1u << cat;
+			break;
+		}
 		case 'S':
 			if (parse_shard(optarg, &opt.shard_k, &opt.shard_n) != 0) {
 				cli_usage_error("run", "--shard wants K/N with 1 <= K <= N (such as 2/8), not '%s'",
@@ -129,6 +201,10 @@ int cmd_run(int argc, char **argv)
 	}
 	ruleset *rs = cli_load_rules(rules.v, rules.n);
 	if (!rs) goto out;
+	if (select_rules(rs, only.v, only.n, skip.v, skip.n, cats) != EXIT_OK) {
+		ruleset_free(rs);
+		goto out;
+	}
 	opt.args = args;
 	run_totals t;
 	int64_t run_id = 0;
@@ -161,5 +237,7 @@ int cmd_run(int argc, char **argv)
 out:
 	free(args);
 	VEC_FREE(&rules);
+	VEC_FREE(&only);
+	VEC_FREE(&skip);
 	return status;
 }
