@@ -59,7 +59,20 @@ typedef struct raw_rule {
 	VEC(char *) sigs;      /* signatures of items seen, for duplicates */
 } raw_rule;
 
-enum section { SEC_NONE, SEC_SKIP, SEC_RULE, SEC_LIST, SEC_ABBREV, SEC_SCORING };
+/* A [fragment NAME]: a piece of pattern text that %{NAME} splices into
+ * patterns (and into other fragments) at compile time. */
+typedef struct raw_frag {
+	char *name;
+	const char *file;
+	int line, col;         /* of the name in the header */
+	raw_val pat;           /* text NULL until `pattern` is given */
+	int has_note;
+	int used;
+	int state;             /* cycle check: 0 new, 1 on the stack, 2 done */
+	int bad;               /* it does not compile: already reported */
+} raw_frag;
+
+enum section { SEC_NONE, SEC_SKIP, SEC_RULE, SEC_LIST, SEC_ABBREV, SEC_SCORING, SEC_FRAG };
 
 typedef struct loader {
 	ruleset *rs;
@@ -67,6 +80,7 @@ typedef struct loader {
 	stemmer *st;
 	tokens toks;
 	VEC(raw_rule) raw;     /* parallel to rs->rules */
+	VEC(raw_frag) frags;
 	VEC(char *) files;     /* paths loaded, owned */
 	enum section sec;
 	const char *file;
@@ -171,6 +185,12 @@ static rule_info *cur_info(loader *L)
 
 static void end_section(loader *L)
 {
+	if (L->sec == SEC_FRAG) {
+		raw_frag *f = &L->frags.v[L->frags.n - 1];
+		if (!f->pat.text)
+			diags_add(L->d, DIAG_ERROR, f->file, f->line, f->col,
+				  "fragment `%s` has no `pattern`", f->name);
+	}
 	if (L->sec == SEC_RULE) {
 		raw_rule *r = cur_rule(L);
 		rule_info *ri = cur_info(L);
@@ -272,6 +292,21 @@ static void start_section(loader *L, char *line, char *p)
 		li.line = L->line;
 		VEC_PUSH(&rs->lists, li);
 		L->sec = SEC_LIST;
+	} else if (wl == 8 && memcmp(w, "fragment", 8) == 0) {
+		if (check_name(L, "fragment name", arg, line, acol) < 0) return;
+		for (size_t i = 0; i < L->frags.n; i++)
+			if (strcmp(L->frags.v[i].name, arg) == 0) {
+				ERR(L, L->line, acol, "duplicate fragment `%s` (first defined at %s:%d)", arg,
+				    L->frags.v[i].file, L->frags.v[i].line);
+				return;
+			}
+		raw_frag f = {0};
+		f.name = xstrdup(arg);
+		f.file = L->files.v[L->files.n - 1];
+		f.line = L->line;
+		f.col = acol;
+		VEC_PUSH(&L->frags, f);
+		L->sec = SEC_FRAG;
 	} else if ((wl == 13 && memcmp(w, "abbreviations", 13) == 0) ||
 		   (wl == 7 && memcmp(w, "scoring", 7) == 0)) {
 		if (*arg) {
@@ -281,7 +316,8 @@ static void start_section(loader *L, char *line, char *p)
 		L->sec = wl == 7 ? SEC_SCORING : SEC_ABBREV;
 	} else {
 		ERR(L, L->line, wcol,
-		    "unknown section `[%.*s]` (expected [rule ID], [list NAME], [abbreviations] or [scoring])",
+		    "unknown section `[%.*s]` (expected [rule ID], [list NAME], [fragment NAME], "
+		    "[abbreviations] or [scoring])",
 		    (int)wl, w);
 	}
 }
@@ -513,6 +549,23 @@ static void key_line(loader *L, char *line, char *p)
 		rule_key(L, p, kcol, &v);
 		free(v.text);
 		break;
+	case SEC_FRAG: {
+		raw_frag *f = &L->frags.v[L->frags.n - 1];
+		if (strcmp(p, "pattern") == 0) {
+			if (f->pat.text) {
+				ERR(L, L->line, kcol, "`pattern` given twice (a fragment is one line)");
+				return;
+			}
+			f->pat = v;
+			f->pat.text = xstrdup(val);
+		} else if (strcmp(p, "note") == 0) {
+			if (f->has_note) ERR(L, L->line, kcol, "`note` given twice");
+			f->has_note = 1;
+		} else {
+			ERR(L, L->line, kcol, "unknown key `%s` in a fragment (expected pattern or note)", p);
+		}
+		break;
+	}
 	case SEC_LIST:
 		if (strcmp(p, "items") != 0) {
 			ERR(L, L->line, kcol, "unknown key `%s` in a list (expected items)", p);
@@ -1108,15 +1161,53 @@ static void pattern_context(const char *s, size_t at, int *lb, int *caseless)
 	*caseless = ci[depth];
 }
 
-/* Expand %{NAME}; returns 0, or -1 after reporting. With `factor`, lists
- * become tries (see append_list_trie). */
-static int expand_pattern(loader *L, const raw_val *v, strbuf *out, seg_maps *map, int factor)
+static long find_frag(const loader *L, const char *name, size_t len)
 {
-	const char *s = v->text;
+	for (size_t i = 0; i < L->frags.n; i++)
+		if (strlen(L->frags.v[i].name) == len && memcmp(L->frags.v[i].name, name, len) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Append list li to out as an alternation (or a trie, with `factor`),
+ * in the context that the text already in out sets up. */
+static void append_list(loader *L, long li, strbuf *out, int factor)
+{
+	rs_list *li_ = &L->rs->lists.v[li];
+	char **sorted = xmalloc((li_->items.n + 1) * sizeof *sorted);
+	if (li_->items.n) {
+		memcpy(sorted, li_->items.v, li_->items.n * sizeof *sorted);
+		qsort(sorted, li_->items.n, sizeof *sorted, cmp_len_desc);
+	}
+	li_->used = 1;
+	int lb, ci;
+	pattern_context(out->data ? out->data : "", out->len, &lb, &ci);
+	if (!factor || lb || !append_list_trie(out, sorted, li_->items.n, ci)) {
+		strbuf_puts(out, "(?:");
+		for (size_t k = 0; k < li_->items.n; k++) {
+			if (k) strbuf_putc(out, '|');
+			append_literal(out, sorted[k]);
+		}
+		strbuf_putc(out, ')');
+	}
+	free(sorted);
+}
+
+/* Expand the %{NAME}s of s (lists and fragments) into out. v is the value
+ * s comes from, for error positions, and map (when not NULL) records where
+ * the parts of out come from in it. A fragment is spliced in as (?:TEXT),
+ * expanded in turn; its own errors are reported once, at its definition
+ * (check_frags), so inside one this reports nothing (quiet). Returns 0, or
+ * -1 if something could not be expanded. */
+static int expand_text(loader *L, const raw_val *v, const char *s, strbuf *out, seg_maps *map,
+		       int factor, int depth, int quiet)
+{
 	size_t n = strlen(s), i = 0, lit = 0;
 	int bad = 0;
-	seg_map m0 = {0, 0, 1};
-	VEC_PUSH(map, m0);
+	if (map) {
+		seg_map m0 = {out->len, 0, 1};
+		VEC_PUSH(map, m0);
+	}
 	while (i < n) {
 		if (s[i] == '\\' && i + 1 < n) {
 			i += 2;
@@ -1128,52 +1219,54 @@ static int expand_pattern(loader *L, const raw_val *v, strbuf *out, seg_maps *ma
 		}
 		const char *close = strchr(s + i + 2, '}');
 		if (!close) {
-			ERR(L, v->line, val_col(v, i), "`%%{` without a closing `}`");
+			if (!quiet) ERR(L, v->line, val_col(v, i), "`%%{` without a closing `}`");
 			return -1;
 		}
 		size_t na = i + 2, nb = (size_t)(close - s);
 		long li = find_list(L->rs, s + na, nb - na);
+		long fi = li < 0 ? find_frag(L, s + na, nb - na) : -1;
 		strbuf_append(out, s + lit, i - lit);
-		seg_map me = {out->len, i, 0};
-		VEC_PUSH(map, me);
-		if (li < 0) {
+		if (map) {
+			seg_map me = {out->len, i, 0};
+			VEC_PUSH(map, me);
+		}
+		if (li >= 0) {
+			append_list(L, li, out, factor);
+		} else if (fi >= 0 && depth < 32 && !L->frags.v[fi].bad && L->frags.v[fi].state != 1) {
+			raw_frag *f = &L->frags.v[fi];
+			f->used = 1;
+			f->state = 1;
+			strbuf_puts(out, "(?:");
+			if (expand_text(L, &f->pat, f->pat.text, out, NULL, factor, depth + 1, 1) < 0) bad = 1;
+			strbuf_putc(out, ')');
+			f->state = 0;
+		} else {
 			/* report, and go on with an empty group to find later errors */
-			ERR(L, v->line, val_col(v, i), "unknown list `%.*s` in `%%{%.*s}`",
-			    (int)(nb - na), s + na, (int)(nb - na), s + na);
+			if (fi >= 0) L->frags.v[fi].used = 1;
+			else if (!quiet)
+				ERR(L, v->line, val_col(v, i),
+				    "unknown list or fragment `%.*s` in `%%{%.*s}`", (int)(nb - na), s + na,
+				    (int)(nb - na), s + na);
 			bad = 1;
 			strbuf_puts(out, "(?:)");
-			i = nb + 1;
-			lit = i;
-			seg_map ml = {out->len, i, 1};
-			VEC_PUSH(map, ml);
-			continue;
 		}
-		rs_list *li_ = &L->rs->lists.v[li];
-		char **sorted = xmalloc((li_->items.n + 1) * sizeof *sorted);
-		if (li_->items.n) {
-			memcpy(sorted, li_->items.v, li_->items.n * sizeof *sorted);
-			qsort(sorted, li_->items.n, sizeof *sorted, cmp_len_desc);
-		}
-		li_->used = 1;
-		int lb, ci;
-		pattern_context(s, i, &lb, &ci);
-		if (!factor || lb || !append_list_trie(out, sorted, li_->items.n, ci)) {
-			strbuf_puts(out, "(?:");
-			for (size_t k = 0; k < li_->items.n; k++) {
-				if (k) strbuf_putc(out, '|');
-				append_literal(out, sorted[k]);
-			}
-			strbuf_putc(out, ')');
-		}
-		free(sorted);
 		i = nb + 1;
 		lit = i;
-		seg_map ml = {out->len, i, 1};
-		VEC_PUSH(map, ml);
+		if (map) {
+			seg_map ml = {out->len, i, 1};
+			VEC_PUSH(map, ml);
+		}
 	}
 	strbuf_append(out, s + lit, n - lit);
 	if (!out->data) strbuf_puts(out, "");
 	return bad ? -1 : 0;
+}
+
+/* Expand %{NAME}; returns 0, or -1 after reporting. With `factor`, lists
+ * become tries (see append_list_trie). */
+static int expand_pattern(loader *L, const raw_val *v, strbuf *out, seg_maps *map, int factor)
+{
+	return expand_text(L, v, v->text, out, map, factor, 0, 0);
 }
 
 /* A quantifier at s[i], if any: its last byte, its minimum (0 or more),
@@ -1951,6 +2044,108 @@ static void build_prefilter(ruleset *rs, strset *lits, size_t npat)
 	free(cnt);
 }
 
+/* Check fragment fi's references: each %{NAME} a list or a fragment, no
+ * fragment that uses itself. Returns -1 if there is a problem in it or in
+ * a fragment it uses (reported at the fragment's own definition). */
+static int check_frag_refs(loader *L, size_t fi)
+{
+	raw_frag *f = &L->frags.v[fi];
+	if (f->state == 2) return f->bad ? -1 : 0;
+	f->state = 1;
+	const raw_val *v = &f->pat;
+	const char *s = v->text;
+	size_t n = strlen(s);
+	int bad = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (s[i] != '%' || s[i + 1] != '{') continue;
+		const char *close = strchr(s + i + 2, '}');
+		L->file = f->file;
+		if (!close) {
+			ERR(L, v->line, val_col(v, i), "`%%{` without a closing `}`");
+			bad = 1;
+			break;
+		}
+		size_t na = i + 2, nb = (size_t)(close - s);
+		long gi;
+		if (find_list(L->rs, s + na, nb - na) >= 0) {
+			/* a list: fine */
+		} else if ((gi = find_frag(L, s + na, nb - na)) < 0) {
+			ERR(L, v->line, val_col(v, i), "unknown list or fragment `%.*s` in `%%{%.*s}`",
+			    (int)(nb - na), s + na, (int)(nb - na), s + na);
+			bad = 1;
+		} else if (L->frags.v[gi].state == 1) {
+			ERR(L, v->line, val_col(v, i), "fragment `%s` uses itself (through `%%{%.*s}`)",
+			    f->name, (int)(nb - na), s + na);
+			bad = 1;
+		} else if (check_frag_refs(L, (size_t)gi) < 0) {
+			bad = 1;
+		}
+		i = nb;
+	}
+	f = &L->frags.v[fi];
+	f->state = 2;
+	if (bad) f->bad = 1;
+	return bad ? -1 : 0;
+}
+
+/* Fragments: a name that is not also a list's, references that resolve,
+ * and a text that compiles as a regular expression by itself (errors
+ * point into the fragment as written). */
+static void check_frags(loader *L)
+{
+	for (size_t i = 0; i < L->frags.n; i++) {
+		raw_frag *f = &L->frags.v[i];
+		long li = find_list(L->rs, f->name, strlen(f->name));
+		L->file = f->file;
+		if (li >= 0) {
+			ERR(L, f->line, f->col, "`%s` is both a list (%s:%d) and a fragment", f->name,
+			    L->rs->lists.v[li].file, L->rs->lists.v[li].line);
+			f->bad = 1;
+		}
+		if (!f->pat.text) f->bad = 1;
+	}
+	for (size_t i = 0; i < L->frags.n; i++) {
+		raw_frag *f = &L->frags.v[i];
+		if (!f->pat.text || check_frag_refs(L, i) < 0) continue;
+		strbuf exp = {0};
+		seg_maps map = {0};
+		f->state = 1;
+		int rc = expand_text(L, &f->pat, f->pat.text, &exp, &map, 0, 0, 1);
+		f = &L->frags.v[i];
+		f->state = 2;
+		if (rc == 0) {
+			int errcode;
+			PCRE2_SIZE erroff;
+			pcre2_code *code = pcre2_compile((PCRE2_SPTR)exp.data, exp.len, PCRE2_UTF | PCRE2_UCP,
+							 &errcode, &erroff, NULL);
+			if (!code) {
+				PCRE2_UCHAR msg[256];
+				pcre2_get_error_message(errcode, msg, sizeof msg);
+				L->file = f->file;
+				ERR(L, f->pat.line, val_col(&f->pat, map_offset(&map, erroff)),
+				    "bad pattern in fragment `%s`: %s", f->name, (const char *)msg);
+				f->bad = 1;
+			}
+			pcre2_code_free(code);
+			L->file = f->file;
+			lint_nested_quantifiers(L, &f->pat);
+		} else {
+			f->bad = 1;
+		}
+		strbuf_free(&exp);
+		VEC_FREE(&map);
+	}
+	/* only uses by rules count */
+	for (size_t i = 0; i < L->frags.n; i++) {
+		L->frags.v[i].used = 0;
+		L->frags.v[i].state = 0;
+	}
+}
+
 static int compile_pattern(loader *L, const raw_val *v, uint32_t rule, rs_pattern *out,
 			   strset *lits)
 {
@@ -2133,6 +2328,11 @@ static void loader_free(loader *L)
 		VEC_FREE(&r->sigs);
 	}
 	VEC_FREE(&L->raw);
+	for (size_t i = 0; i < L->frags.n; i++) {
+		free(L->frags.v[i].name);
+		free(L->frags.v[i].pat.text);
+	}
+	VEC_FREE(&L->frags);
 	for (size_t i = 0; i < L->files.n; i++) free(L->files.v[i]);
 	VEC_FREE(&L->files);
 	tokens_free(&L->toks);
@@ -2161,8 +2361,15 @@ ruleset *ruleset_load(const char *const *paths, size_t npaths, diags *d)
 		rs->rx.n = rs->rules.n;
 	}
 	compile_lists(&L);
+	check_frags(&L);
 	strsets lits = {0}, xlits = {0};
 	compile_rules(&L, &lits, &xlits);
+	for (size_t i = 0; i < L.frags.n; i++) {
+		const raw_frag *f = &L.frags.v[i];
+		if (!f->used && !f->bad)
+			diags_add(d, DIAG_WARNING, f->file, f->line, 0, "fragment `%s` is not used by any rule",
+				  f->name);
+	}
 	for (size_t i = 0; i < xlits.n; i++) VEC_PUSH(&lits, xlits.v[i]);
 	build_prefilter(rs, lits.v, lits.n);
 	for (size_t i = 0; i < lits.n; i++) set_free(&lits.v[i]);

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "testutil.h"
+#include "analyze.h"
 #include "ruleset.h"
 
 #include <string.h>
@@ -52,7 +53,7 @@ static const struct {
 	{20, 27, "unknown list `@nolist`"},
 	{20, 38, "unexpected `,` in an item"},
 	{23, 24, "bad pattern: missing closing parenthesis"},
-	{24, 11, "unknown list `nolist`"},
+	{24, 11, "unknown list or fragment `nolist`"},
 	{24, 36, "bad pattern: missing terminating ]"},
 	{28, 23, "not `speaker: Ann`"},
 	{29, 22, "`pass` examples take no `=>` captures"},
@@ -327,6 +328,90 @@ START_TEST(test_list_lint)
 }
 END_TEST
 
+static const struct {
+	int line, col;
+	const char *sub;
+} frag_cases[] = {
+	{6, 12, "fragment `LOOP-B` uses itself (through `%{LOOP-A}`)"},
+	{9, 16, "bad pattern in fragment `BROKEN`: missing closing parenthesis"},
+	{12, 12, "unknown list or fragment `nosuch` in `%{nosuch}`"},
+	{14, 11, "`clash` is both a list ("},
+	{20, 11, "fragment `EMPTY` has no `pattern`"},
+	{24, 1, "`pattern` given twice"},
+	{25, 1, "unknown key `colour` in a fragment"},
+	{29, 38, "unknown list or fragment `absent` in `%{absent}`"},
+};
+
+START_TEST(test_fragment_errors)
+{
+	diags d = {0};
+	ruleset *rs = load1(BAD("fragments.rules"), &d);
+	ck_assert_ptr_null(rs);
+	long i = find_diag(&d, "fragments.rules", frag_cases[_i].line, frag_cases[_i].col,
+			   frag_cases[_i].sub);
+	if (i < 0) dump(&d);
+	ck_assert_msg(i >= 0, "no error at %d:%d with \"%s\"", frag_cases[_i].line, frag_cases[_i].col,
+		      frag_cases[_i].sub);
+	ck_assert_int_eq(d.items.v[i].severity, DIAG_ERROR);
+	/* nothing else: a use of a bad fragment is not reported again */
+	if (d.errors != sizeof frag_cases / sizeof frag_cases[0]) dump(&d);
+	ck_assert_uint_eq(d.errors, sizeof frag_cases / sizeof frag_cases[0]);
+	diags_free(&d);
+}
+END_TEST
+
+/* Fragments expand where they are used, nested, with the lists inside them
+ * taking the context (case, lookbehind) of the place of use. */
+START_TEST(test_fragments_expand)
+{
+	diags d = {0};
+	char *p = write_tmp("frag.rules",
+			    "[fragment WHO]\npattern = (?:%{titles}\\s+)?\\p{Lu}\\p{Ll}+\n"
+			    "[fragment SAID]\npattern = (?<source>%{WHO})\\s+(?<cue>said)\n"
+			    "[fragment UNUSED]\npattern = nothing\n"
+			    "[list titles]\nitems = Dr | Prof\n"
+			    "[list two]\nitems = Dr | Mr\n"
+			    "[rule source.x]\ncategory = source\npattern = (?i:on\\s+%{titles}\\s+day)|%{SAID}\n"
+			    "[rule source.y]\ncategory = source\npattern = (?<=%{two}\\s)\\p{Lu}\\p{Ll}+\n");
+	const char *paths[1] = {p};
+	ruleset *rs = ruleset_load(paths, 1, &d);
+	if (!rs || d.warnings != 1) dump(&d);
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_uint_eq(d.errors, 0);
+	ck_assert_uint_eq(d.warnings, 1);
+	ck_assert_int_ge(find_diag(&d, "frag.rules", 5, 0, "fragment `UNUSED` is not used by any rule"), 0);
+
+	analyzer *az = analyzer_new(rs);
+	analysis a = {0};
+	const char *text = "Then Prof Okafor said so on DR day, and Mr Lind agreed.";
+	ck_assert_int_eq(analyze_text(az, text, strlen(text), &a), 0);
+	int x = 0, y = 0;
+	for (size_t i = 0; i < a.tags.n; i++) {
+		const tag *t = &a.tags.v[i];
+		const char *id = ruleset_rule(rs, t->rule)->id;
+		if (!strcmp(id, "source.x") && t->source.start != t->source.end) {
+			ck_assert_int_eq(t->source.start, 5);
+			ck_assert_int_eq(t->source.end, 16); /* "Prof Okafor" */
+			ck_assert_int_eq(t->cue.start, 17);
+			x++;
+		} else if (!strcmp(id, "source.x")) {
+			ck_assert_int_eq(t->start, 25); /* "on DR day": the list is caseless there */
+			x++;
+		} else if (!strcmp(id, "source.y")) {
+			ck_assert_int_eq(t->start, 43); /* "Lind" */
+			y++;
+		}
+	}
+	ck_assert_int_eq(x, 2);
+	ck_assert_int_eq(y, 1);
+	analysis_free(&a);
+	analyzer_free(az);
+	ruleset_free(rs);
+	diags_free(&d);
+	free(p);
+}
+END_TEST
+
 START_TEST(test_example_syntax)
 {
 	diags d = {0};
@@ -391,6 +476,8 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_warnings);
 	tcase_add_test(tc, test_missing_paths);
 	tcase_add_test(tc, test_list_lint);
+	tcase_add_loop_test(tc, test_fragment_errors, 0, sizeof frag_cases / sizeof frag_cases[0]);
+	tcase_add_test(tc, test_fragments_expand);
 	tcase_add_test(tc, test_example_syntax);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("load");
