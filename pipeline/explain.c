@@ -51,6 +51,9 @@ json_t *explain_json(const analysis *a, const ruleset *rs)
 				format_name(a->doc.format), "bytes", (json_int_t)a->doc.raw_len,
 				"raw_hash", a->doc.raw_hash);
 	if (a->doc.id) json_object_set_new(doc, "id", json_string(a->doc.id));
+	/* a JSONL record's metadata, so `claimcheck import` can store it */
+	if (a->doc.url) json_object_set_new(doc, "url", json_string(a->doc.url));
+	if (a->doc.published) json_object_set_new(doc, "published", json_string(a->doc.published));
 	json_t *o = json_pack("{s:i,s:s,s:s,s:o}", "version", EXPLAIN_JSON_VERSION, "tool",
 			      PACKAGE_STRING, "ruleset", ruleset_hash(rs), "document", doc);
 	if (a->failed) {
