@@ -37,7 +37,11 @@ static void run_help(void)
 	       "  -q, --quiet           no per-document messages and no summary\n"
 	       "  -h, --help            show this help\n\n"
 	       "Exit status: 0 all documents analysed, 1 some failed, 2 usage or rule errors,\n"
-	       "3 database errors.\n",
+	       "3 database errors (disk full, read-only database: what was committed before\n"
+	       "stays), 130 or 143 stopped by SIGINT or SIGTERM. The first SIGINT or SIGTERM\n"
+	       "stops reading input, commits the documents already analysed, records the run's\n"
+	       "totals and exits 128 + the signal number; a second one exits at once, losing\n"
+	       "only the uncommitted batch.\n",
 	       cli_default_rules(), READ_DEFAULT_MAX_BYTES);
 }
 
@@ -212,12 +216,11 @@ int cmd_run(int argc, char **argv)
 	status = run_corpus(rs, (const char *const *)argv + optind, (size_t)(argc - optind), &opt, &t,
 			    &run_id);
 	double el = now_seconds() - t0;
-	if (status <= EXIT_PARTIAL && !opt.quiet) {
-		if (opt.shard_n)
-			printf("claimcheck: run %lld (shard %u/%u) written to %s\n", (long long)run_id,
-			       opt.shard_k, opt.shard_n, opt.db_path);
-		else
-			printf("claimcheck: run %lld written to %s\n", (long long)run_id, opt.db_path);
+	if ((status <= EXIT_PARTIAL || status > 128) && !opt.quiet) {
+		char shard[48] = "";
+		if (opt.shard_n) snprintf(shard, sizeof shard, " (shard %u/%u)", opt.shard_k, opt.shard_n);
+		printf("claimcheck: run %lld%s written to %s%s\n", (long long)run_id, shard, opt.db_path,
+		       status > 128 ? " (interrupted: only part of the input)" : "");
 		printf("  documents  %llu analysed, %llu unchanged, %llu failed\n",
 		       (unsigned long long)t.documents, (unsigned long long)t.skipped,
 		       (unsigned long long)t.failed);
@@ -231,7 +234,7 @@ int cmd_run(int argc, char **argv)
 			printf("  errors     %llu document%s failed (see above; SELECT key, error FROM documents WHERE error IS NOT NULL)\n",
 			       (unsigned long long)t.failed, t.failed == 1 ? "" : "s");
 		int w = cli_close_stdout();
-		if (w != EXIT_OK) status = w;
+		if (w != EXIT_OK && status <= EXIT_PARTIAL) status = w;
 	}
 	ruleset_free(rs);
 out:

@@ -23,6 +23,8 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,6 +32,30 @@
 #include <unistd.h>
 
 #include "analyze.h"
+
+/* ---- SIGINT and SIGTERM ------------------------------------------------- */
+
+/* The first SIGINT or SIGTERM only sets stop_signal: the reader stops
+ * walking, the workers drop the jobs not yet started, and the writer
+ * commits what is done. A second one ends the process at once (SQLite's
+ * journal keeps the database consistent: the open batch is lost). */
+static atomic_int stop_signal; /* lock-free: safe in a signal handler */
+
+static void on_signal(int sig)
+{
+	if (atomic_exchange(&stop_signal, sig) != 0) {
+		static const char msg[] = "\nclaimcheck: second signal: stopping now, without "
+					  "committing the open batch\n";
+		ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+		(void)w;
+		_exit(128 + sig);
+	}
+}
+
+static int stopping(void)
+{
+	return atomic_load_explicit(&stop_signal, memory_order_relaxed) != 0;
+}
 
 /* ---- a bounded blocking queue of pointers ------------------------------ */
 
@@ -153,6 +179,7 @@ typedef struct result {
 	enum job_kind kind;
 	int skipped;       /* current in the database: only touch it */
 	int outside;       /* a JSONL record of another shard: nothing to write */
+	int dropped;       /* not started before a stop signal: nothing to write */
 	file_track *ft;
 	uint64_t ndocs;
 	uint64_t in_bytes;
@@ -207,11 +234,16 @@ static void process_job(runner *r, analyzer *az, store *ro, job *j, result *res)
 	analysis_reset(a);
 	res->skipped = 0;
 	res->outside = 0;
+	res->dropped = 0;
 	res->kind = j->kind;
 	res->ft = j->ft;
 	res->ndocs = j->ndocs;
 	res->in_bytes = j->in_bytes;
 	int rc = 0;
+	if (stopping() && j->kind != JOB_UNCHANGED && j->kind != JOB_END) {
+		res->dropped = 1; /* interrupted: documents not started are left for the next run */
+		return;
+	}
 	switch (j->kind) {
 	case JOB_UNCHANGED:
 	case JOB_END:
@@ -334,7 +366,7 @@ static void write_result(runner *r, result *res)
 	analysis *a = &res->a;
 	cc_error e;
 	cc_error_clear(&e);
-	if (r->fatal || res->outside) return;
+	if (r->fatal || res->outside || res->dropped) return;
 	int rc;
 	if (res->skipped) {
 		rc = store_touch(r->st, r->run_id, a->doc.key, &e);
@@ -381,7 +413,7 @@ static void *writer_main(void *arg)
 			write_result(r, res);
 			if (res->ft) {
 				res->ft->done++;
-				if (res->a.failed) res->ft->bad = 1;
+				if (res->a.failed || res->dropped) res->ft->bad = 1;
 				track_check(r, res->ft);
 			}
 			break;
@@ -413,6 +445,7 @@ static int size_visit(void *ctx, const char *path, doc_format fmt)
 {
 	sizer *z = ctx;
 	struct stat st;
+	if (stopping()) return 1;
 	if (z->r->opt->force_format != FMT_AUTO) fmt = z->r->opt->force_format;
 	if (fmt != FMT_JSONL && !in_shard(z->r, path)) return 0;
 	if (stat(path, &st) == 0) z->total += (uint64_t)st.st_size;
@@ -491,7 +524,7 @@ static void queue_jsonl(runner *r, const char *path, file_track *ft)
 	int too_long = 0;
 	uint64_t queued = 0, carry = 0; /* carry: bytes of blank lines, for progress */
 	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, fp)) > 0) {
+	while (!stopping() && (n = fread(buf, 1, sizeof buf, fp)) > 0) {
 		size_t pos = 0;
 		while (pos < n) {
 			char *nl = memchr(buf + pos, '\n', n - pos);
@@ -548,6 +581,11 @@ static void queue_jsonl(runner *r, const char *path, file_track *ft)
 		push_bad(r, path, strerror(errno));
 		if (ft) ft->trusted = 0;
 	}
+	if (stopping()) { /* a part of the file was left unread: never record it */
+		if (ft) ft->trusted = 0;
+		job_free(cur);
+		cur = NULL;
+	}
 	if (cur) {
 		if (too_long || cur->line.len == 0) {
 			job_free(cur);
@@ -569,7 +607,7 @@ static void queue_jsonl(runner *r, const char *path, file_track *ft)
 static int visit(void *ctx, const char *path, doc_format fmt)
 {
 	runner *r = ctx;
-	if (r->fatal) return 1;
+	if (r->fatal || stopping()) return 1;
 	if (r->opt->force_format != FMT_AUTO) fmt = r->opt->force_format;
 	/* A file is one document keyed by its path: one of another shard is
 	 * not even opened. A JSONL file holds documents of every shard: its
@@ -633,6 +671,7 @@ int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths, const
 	r.st = store_open(opt->db_path, STORE_WRITE, &e);
 	if (!r.st) {
 		fprintf(stderr, "claimcheck: %s\n", e.msg);
+		pthread_mutex_destroy(&r.size_mu);
 		return 3;
 	}
 	/* a database that existed may know unchanged files (NULL: read them all) */
@@ -647,6 +686,16 @@ int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths, const
 		pthread_mutex_destroy(&r.size_mu);
 		return 3;
 	}
+
+	/* from here on, the first SIGINT/SIGTERM stops the run cleanly */
+	struct sigaction sa, old_int, old_term;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART; /* reads and SQLite calls go on; the flag is polled */
+	atomic_store(&stop_signal, 0);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
 
 	unsigned nworkers = opt->jobs;
 	if (nworkers == 0) {
@@ -699,6 +748,20 @@ int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths, const
 		}
 	}
 	store_close(r.st);
+	int sig = atomic_load(&stop_signal);
+	if (sig) {
+		if (status == EXIT_OK)
+			fprintf(stderr, "claimcheck: interrupted by %s: stopped reading input; the %llu "
+				"document%s handled before are committed to %s (run %lld); run the same "
+				"command again to do the rest\n", sig == SIGINT ? "SIGINT" : "SIGTERM",
+				(unsigned long long)(r.totals.documents + r.totals.failed + r.totals.skipped),
+				r.totals.documents + r.totals.failed + r.totals.skipped == 1 ? "" : "s",
+				opt->db_path, (long long)r.run_id);
+		else
+			fprintf(stderr, "claimcheck: interrupted by %s\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 
 	for (size_t i = 0; i < nres; i++) analysis_free(&pool[i].a);
 	free(pool);
@@ -710,6 +773,7 @@ int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths, const
 
 	*totals = r.totals;
 	*run_id = r.run_id;
+	if (status == EXIT_OK && sig) status = 128 + sig;
 	if (status == EXIT_OK && r.totals.failed) status = EXIT_PARTIAL;
 	return status;
 }
