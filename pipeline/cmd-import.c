@@ -319,7 +319,8 @@ static int import_file(importer *im, const char *name)
 	while (!im->other_rules && !im->fatal && (n = getline(&line, &cap, fp)) >= 0) {
 		lineno++;
 		size_t len = (size_t)n;
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
+		/* Hadoop Streaming's output may end each line with a tab */
+		while (len && strchr("\n\r\t ", line[len - 1])) len--;
 		if (strspn(line, " \t") >= len) continue;
 		import_line(im, src, lineno, line, len);
 	}

@@ -65,6 +65,13 @@ expect_eq "stream -j 2 | import: same documents" "$(q "$T/run.db" "$pipeq")" "$(
 tagq="SELECT d.ext_id, t.sentence, t.idx, t.rule, t.start, t.\"end\", t.cue, t.source, t.role FROM tags t JOIN documents d ON d.id = t.doc_id ORDER BY 1, 2, 3"
 expect_eq "stream -j 2 | import: same tags" "$(q "$T/run.db" "$tagq")" "$(q "$T/pipe.db" "$tagq")"
 
+# Hadoop Streaming's output lines (a mapper line without a tab is a key
+# with an empty value) end with a tab: imported the same
+awk '{ print $0 "\t" }' "$T/results.jsonl" >"$T/hadoop.out"
+"$CLAIMCHECK" import -q -d "$T/hadoop.db" --path "$R" "$T/hadoop.out"; expect_status "import with tabs" 1 $?
+db_dump "$T/hadoop.db" nofiles >"$T/hadoop.dump"
+cmp -s "$T/run.dump" "$T/hadoop.dump" || fail "lines ending with a tab imported differently"
+
 # importing again replaces, it does not duplicate
 "$CLAIMCHECK" import -q -d "$T/imp.db" --path "$R" "$T/results.jsonl"; expect_status "import again" 1 $?
 db_dump "$T/imp.db" nofiles >"$T/imp2.dump"
