@@ -382,6 +382,7 @@ struct evaluator {
 	VEC(eval_str) gs, ps;
 	VEC(uint32_t) goff; /* gold strings: offset, length pairs in norm */
 	VEC(span) spans;
+	VEC(span) acspans;  /* cue spans of this record's source tags, before merging */
 };
 
 evaluator *eval_new(const ruleset *rs, size_t max_errors)
@@ -419,12 +420,20 @@ void eval_free(evaluator *e)
 	VEC_FREE(&e->ps);
 	VEC_FREE(&e->goff);
 	VEC_FREE(&e->spans);
+	VEC_FREE(&e->acspans);
 	free(e);
 }
 
 const eval_result *eval_result_get(const evaluator *e)
 {
 	return &e->r;
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+	const span *x = a, *y = b;
+	if (x->start != y->start) return x->start < y->start ? -1 : 1;
+	return x->end < y->end ? 1 : x->end > y->end ? -1 : 0;
 }
 
 static span tag_cue(const tag *t)
@@ -753,6 +762,7 @@ int eval_add_line(evaluator *e, analyzer *az, analysis *a, long lineno, const ch
 	e->ucues.n = 0;
 	e->ulinks.n = 0;
 	e->acues.n = 0;
+	e->acspans.n = 0;
 	e->srcs.n = 0;
 	const char *t = a->nt.text.data ? a->nt.text.data : "";
 	for (size_t i = 0; i < a->tags.n; i++) {
@@ -760,13 +770,26 @@ int eval_add_line(evaluator *e, analyzer *az, analysis *a, long lineno, const ch
 		if (tg->suppressed) continue;
 		e->rule_seen[tg->rule] = e->stamp;
 		if (tg->category == CAT_SOURCE) {
-			pitem_add(e, &e->acues, tag_cue(tg), tg->category, t);
+			VEC_PUSH(&e->acspans, tag_cue(tg));
 			if (tg->source.start != tg->source.end)
 				pitem_add(e, &e->srcs, tg->source, tg->category, t);
 		} else {
 			size_t k = pitem_add(e, &e->ucues, tag_cue(tg), tg->category, t);
 			VEC_PUSH(&e->ulinks, ((plink){(uint32_t)k, tg->rule}));
 		}
+	}
+
+	/* one attribution, one cue: overlapping cues of source tags ("said"
+	 * from one rule, "has said" from another) count as their union */
+	if (e->acspans.n > 1)
+		qsort(e->acspans.v, e->acspans.n, sizeof *e->acspans.v, cmp_span);
+	for (size_t i = 0; i < e->acspans.n;) {
+		span u = e->acspans.v[i++];
+		while (i < e->acspans.n && e->acspans.v[i].start < u.end) {
+			if (e->acspans.v[i].end > u.end) u.end = e->acspans.v[i].end;
+			i++;
+		}
+		pitem_add(e, &e->acues, u, CAT_SOURCE, t);
 	}
 
 	e->r.records++;

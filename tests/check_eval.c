@@ -323,6 +323,20 @@ START_TEST(test_attribution_records)
 }
 END_TEST
 
+START_TEST(test_attribution_nested_cues)
+{
+	/* "has said" (one rule) and "said" (another) are one predicted cue */
+	evaluator *e = eval_new(rs, 0);
+	ck_assert_int_eq(add(e, 1, "{\"text\": \"Nobody has said so.\", \"sources\": "
+				   "[{\"source\": \"Nobody\", \"cue\": \"has said\"}]}"), 0);
+	const eval_result *r = eval_result_get(e);
+	ck_assert_uint_eq(r->att_cue_exact.tp, 1);
+	ck_assert_uint_eq(r->att_cue_exact.fp, 0);
+	ck_assert_uint_eq(r->att_cue_exact.fn, 0);
+	eval_free(e);
+}
+END_TEST
+
 START_TEST(test_segmentation_and_categories)
 {
 	evaluator *e = eval_new(rs, 5);
@@ -398,6 +412,7 @@ static Suite *make_suite(void)
 	tcase_add_checked_fixture(tr, setup, teardown);
 	tcase_add_test(tr, test_uncertainty_records);
 	tcase_add_test(tr, test_attribution_records);
+	tcase_add_test(tr, test_attribution_nested_cues);
 	tcase_add_test(tr, test_segmentation_and_categories);
 	tcase_add_loop_test(tr, test_bad_records, 0, sizeof bad_records / sizeof *bad_records);
 	suite_add_tcase(s, tr);
