@@ -8,6 +8,11 @@
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/fixtures/dbdump.sh"
 need_sqlite3
+# a copy of the rules, so every run of this test uses the same rule set
+# even while the rule files are being edited
+cp -R "$RULES" "$T/rules"
+RULES="$T/rules"
+CLAIMCHECK_RULES="$RULES"
 
 S="$top_srcdir/corpora/sample"
 
