@@ -392,11 +392,17 @@ static void write_result(runner *r, result *res)
 	if (rc != 0) set_fatal(r, &e);
 }
 
+/* The writer commits its batch (store_set_batch documents) at least this
+ * often, so readers see progress, another writer (a reviewer's verdict)
+ * waits at most about this long for the lock, and a crash loses at most
+ * this much work. */
+#define COMMIT_SECONDS 1.0
+
 static void *writer_main(void *arg)
 {
 	runner *r = arg;
 	result *res;
-	double last = now_seconds();
+	double last = now_seconds(), last_commit = last;
 	while ((res = queue_pop(&r->results)) != NULL) {
 		cc_error e;
 		switch (res->kind) {
@@ -421,12 +427,14 @@ static void *writer_main(void *arg)
 		r->in_bytes += res->in_bytes;
 		/* the worker that takes it next resets it (off this thread) */
 		queue_push(&r->free_results, res);
-		if (r->progress) {
-			double now = now_seconds();
-			if (now - last > 0.25) {
-				progress_line(r, 0);
-				last = now;
-			}
+		double now = now_seconds();
+		if (now - last_commit >= COMMIT_SECONDS) {
+			if (!r->fatal && store_flush(r->st, &e) != 0) set_fatal(r, &e);
+			last_commit = now;
+		}
+		if (r->progress && now - last > 0.25) {
+			progress_line(r, 0);
+			last = now;
 		}
 	}
 	return NULL;

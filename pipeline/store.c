@@ -470,6 +470,8 @@ store *store_open(const char *path, enum store_mode mode, cc_error *err)
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	/* no checkpoint (under an exclusive lock) at close: see store_close */
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
 	if (mode == STORE_WRITE && sqlite3_db_readonly(s->db, "main") == 1) {
 		cc_error_set(err, -1, "%s: cannot open the database for writing (the file is read-only)", path);
 		goto fail;
@@ -545,9 +547,18 @@ void store_close(store *s)
 	VEC_FREE(&s->tagsel);
 	VEC_FREE(&s->tagsent);
 	if (s->db) {
-		if (s->mode == STORE_WRITE && !sqlite3_db_readonly(s->db, "main"))
+		if (s->mode == STORE_WRITE && !sqlite3_db_readonly(s->db, "main")) {
 			sqlite3_exec(s->db, "PRAGMA analysis_limit = 400; PRAGMA optimize", NULL, NULL,
 				     NULL);
+			/* Empty the WAL into the database file here, where readers
+			 * can go on reading, instead of at close, where SQLite
+			 * locks the file exclusively to do it and a reader without
+			 * a busy timeout (the sqlite3 shell) gets "database is
+			 * locked". A reader on an old snapshot keeps the rest in
+			 * the WAL until the next writer's checkpoint. */
+			sqlite3_busy_timeout(s->db, 200);
+			sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		}
 		sqlite3_close(s->db);
 	}
 	free(s->path);

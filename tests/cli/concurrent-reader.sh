@@ -1,0 +1,90 @@
+#!/bin/sh
+# concurrent-reader.sh — the database is usable while `claimcheck run`
+# writes to it: `claimcheck report` and sqlite3 queries succeed (never
+# SQLITE_BUSY) and see the run's progress, since the writer commits at
+# least once a second; another writer (a verdict recorded with a busy
+# timeout, as a reviewer would) gets the lock during the run.
+#
+# The sqlite3 shell has no busy timeout by default; a reader that opens the
+# database at the very moment another process is the first to open it (and
+# rebuilds SQLite's shared WAL index) gets "database is locked" at once
+# without one, so the queries here set one, as any client should.
+. "$top_srcdir/tests/cli/lib.sh"
+need_sqlite3
+
+# a corpus of ~5 MB: the sample, copied into 100 folders
+C="$T/corpus"
+mkdir -p "$C"
+i=1
+while [ $i -le 100 ]; do
+	cp -r "$top_srcdir/corpora/sample" "$C/copy$i"
+	i=$((i + 1))
+done
+db="$T/c.db"
+n=0
+qr() {
+	sqlite3 -batch -noheader -cmd ".timeout 5000" "$1" "$2"
+}
+
+# readers against a database that a run fills, and then rewrites (--force)
+for pass in fill rewrite; do
+	extra=
+	[ $pass = rewrite ] && extra=--force
+	if [ $pass = fill ]; then
+		# the database exists (schema, the sample) before the readers start
+		"$CLAIMCHECK" run -q -o "$db" "$top_srcdir/corpora/sample"; expect_status "$pass: first run" 0 $?
+	fi
+	t0=$(date +%s%N | cut -c1-13)
+	"$CLAIMCHECK" run -q -j2 $extra -o "$db" "$C" 2>"$T/run.$pass.err" &
+	pid=$!
+	n=$((n + 1))
+	reads=0 bad=0 verdict=0
+	: >"$T/counts.$pass"
+	while kill -0 $pid 2>/dev/null; do
+		if ! "$CLAIMCHECK" report -d "$db" --format csv --limit 20 >"$T/report.out" 2>"$T/report.err"; then
+			bad=$((bad + 1))
+			sed 's/^/    report: /' "$T/report.err" >&2
+		fi
+		if ! qr "$db" "SELECT count(*) FROM documents WHERE run_id = (SELECT max(id) FROM runs)" >>"$T/counts.$pass" 2>"$T/q.err"; then
+			bad=$((bad + 1))
+			sed 's/^/    sqlite3: /' "$T/q.err" >&2
+		fi
+		if ! qr "$db" "SELECT count(*) FROM sentences WHERE flagged = 1" >/dev/null 2>"$T/q.err"; then
+			bad=$((bad + 1))
+			sed 's/^/    sqlite3: /' "$T/q.err" >&2
+		fi
+		if [ $verdict = 0 ]; then
+			# a second writer, with a busy timeout as a reviewer would use
+			if sqlite3 -batch -cmd ".timeout 5000" "$db" "INSERT INTO verdicts (doc_hash, start, \"end\", rule, verdict)
+				SELECT text_hash, $n, 10, '', 'unsure' FROM documents WHERE text_hash IS NOT NULL ORDER BY id LIMIT 1" 2>"$T/w.err"; then
+				kill -0 $pid 2>/dev/null && verdict=1 || verdict=2
+			else
+				bad=$((bad + 1))
+				sed 's/^/    sqlite3 insert: /' "$T/w.err" >&2
+				verdict=3
+			fi
+		fi
+		reads=$((reads + 1))
+		sleep 0.05
+	done
+	wait $pid
+	expect_status "$pass: the run" 0 $?
+	ms=$(($(date +%s%N | cut -c1-13) - t0))
+	expect_eq "$pass: failed reads" "0" "$bad"
+	[ $reads -ge 3 ] || fail "$pass: only $reads rounds of reads during the run (too fast to test?)"
+	progress=$(sort -un "$T/counts.$pass" | wc -l)
+	# commits come at least once a second: a run of 2.5 s shows some
+	if [ $ms -ge 2500 ]; then
+		[ "$progress" -ge 3 ] || fail "$pass: the readers saw only $progress different document counts in $ms ms"
+	else
+		echo "concurrent-reader: $pass: the run took only $ms ms: progress not checked"
+	fi
+	if [ $verdict = 3 ] || { [ $verdict != 1 ] && [ $ms -ge 2500 ]; }; then
+		fail "$pass: no verdict written during the run ($verdict)"
+	fi
+	echo "concurrent-reader: $pass: $reads rounds of reads in $ms ms, $progress document counts seen"
+done
+expect_eq "the verdicts written during the runs are there" "2" "$(q "$db" "SELECT count(*) FROM verdicts")"
+expect_eq "integrity" "ok" "$(q "$db" "PRAGMA integrity_check")"
+
+finish
