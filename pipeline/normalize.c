@@ -1429,12 +1429,15 @@ int normalize_document(const document *doc, ntext *out, cc_error *err)
 	int ctl;
 	long long bad = scan_utf8(s, n, 1, &flags, &ctl);
 	if (bad >= 0) {
+		/* a JSONL record: the offset is into its "text", the line the file's */
+		const char *of = doc->line > 0 ? " of the record's text" : "";
 		if (ctl == 0)
-			cc_error_set(err, bad, "NUL character at byte %lld", bad);
+			cc_error_set(err, bad, "NUL character at byte %lld%s", bad, of);
 		else if (ctl > 0)
-			cc_error_set(err, bad, "control character U+%04X at byte %lld", (unsigned)ctl, bad);
+			cc_error_set(err, bad, "control character U+%04X at byte %lld%s", (unsigned)ctl, bad, of);
 		else
-			cc_error_set(err, bad, "invalid UTF-8 at byte %lld", bad);
+			cc_error_set(err, bad, "invalid UTF-8 at byte %lld%s", bad, of);
+		err->line = doc->line > 0 ? doc->line : 0;
 		return -1;
 	}
 	size_t skip = n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
@@ -1445,6 +1448,7 @@ int normalize_document(const document *doc, ntext *out, cc_error *err)
 		e.ascii = e.ascii && !memchr(s, '&', n);
 	if (doc->title && doc->title[0]) {
 		if (emit_given_title(&e, doc->title) != 0) {
+			err->line = doc->line > 0 ? doc->line : 0;
 			ntext_reset(out);
 			return -1;
 		}

@@ -137,6 +137,16 @@ doc_format read_detect_format(const char *path, const char *head, size_t n)
 
 /* ---- whole files ---------------------------------------------------------- */
 
+/* What a non-regular, non-folder file is, for messages. */
+static const char *special_kind(mode_t m)
+{
+	if (S_ISFIFO(m)) return "a FIFO";
+	if (S_ISSOCK(m)) return "a socket";
+	if (S_ISCHR(m)) return "a character device";
+	if (S_ISBLK(m)) return "a block device";
+	return "not a file or folder";
+}
+
 /* Checks that make a file's bytes unusable as text at all. */
 static int check_binary(const char *raw, size_t len, cc_error *err)
 {
@@ -180,7 +190,7 @@ int read_file(const char *path, doc_format fmt, size_t max_bytes, document *out,
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		cc_error_set(err, -1, "not a regular file");
+		cc_error_set(err, -1, "not a regular file (%s)", special_kind(st.st_mode));
 		close(fd);
 		return -1;
 	}
@@ -271,6 +281,13 @@ static int parse_record(const char *line, size_t len, document *out, cc_error *e
 		line += 3;
 		len -= 3;
 		bom = 1;
+	}
+	/* jansson reads a raw NUL as the end of the input ("near end of file") */
+	const char *nul = memchr(line, '\0', len);
+	if (nul) {
+		int col = (int)(nul - line) + 1 + bom;
+		cc_error_set(err, col, "NUL byte at column %d (binary data, not JSON)", col);
+		return -1;
 	}
 	json_error_t jerr;
 	json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
@@ -424,6 +441,20 @@ static int cmp_names(const void *a, const void *b)
 
 static void walk_dir(walker *w, const struct stat *dst);
 
+/* stat(path) failed with error e: say why in the user's terms. */
+static void walk_stat_failed(walker *w, const char *path, int e)
+{
+	struct stat lst;
+	if (e == ELOOP)
+		walk_bad(w, path, "symlink loop (skipped)");
+	else if (e == ENOENT && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+		walk_bad(w, path, "broken symlink: its target does not exist (skipped)");
+	else if (e == ENOENT)
+		walk_bad(w, path, "vanished during the run (skipped)");
+	else
+		walk_bad(w, path, "cannot stat: %s", strerror(e));
+}
+
 /* w->path holds the entry's path; st is what it resolves to. */
 static void walk_entry(walker *w, const struct stat *st)
 {
@@ -432,7 +463,7 @@ static void walk_entry(walker *w, const struct stat *st)
 	} else if (S_ISREG(st->st_mode)) {
 		walk_file(w, w->path.data);
 	} else {
-		walk_bad(w, w->path.data, "not a regular file (skipped)");
+		walk_bad(w, w->path.data, "not a regular file (%s; skipped)", special_kind(st->st_mode));
 	}
 }
 
@@ -474,10 +505,7 @@ static void walk_dir(walker *w, const struct stat *dst)
 		strbuf_puts(&w->path, names.v[i]);
 		struct stat st;
 		if (stat(w->path.data, &st) != 0) {
-			if (errno == ELOOP)
-				walk_bad(w, w->path.data, "symlink loop (skipped)");
-			else
-				walk_bad(w, w->path.data, "cannot stat: %s", strerror(errno));
+			walk_stat_failed(w, w->path.data, errno);
 			continue;
 		}
 		walk_entry(w, &st);
@@ -495,7 +523,12 @@ size_t read_walk(const char *const *paths, size_t npaths, read_visit_fn visit, r
 	for (size_t i = 0; i < npaths && !w.stop; i++) {
 		struct stat st;
 		if (stat(paths[i], &st) != 0) {
-			walk_bad(&w, paths[i], "cannot stat: %s", strerror(errno));
+			int e = errno;
+			struct stat lst;
+			if (e == ELOOP || (e == ENOENT && lstat(paths[i], &lst) == 0))
+				walk_stat_failed(&w, paths[i], e);
+			else
+				walk_bad(&w, paths[i], "cannot stat: %s", strerror(e));
 			continue;
 		}
 		strbuf_reset(&w.path);

@@ -409,14 +409,16 @@ START_TEST(test_jsonl_record)
 	ck_assert_int_eq(read_jsonl_record("r.jsonl", 3, line, strlen(line), &d, &err), 0);
 	ntext nt = {0};
 	ck_assert_int_eq(normalize_document(&d, &nt, &err), -1);
-	ck_assert_str_eq(err.msg, "NUL character at byte 6");
+	ck_assert_str_eq(err.msg, "NUL character at byte 6 of the record's text");
 	ck_assert_int_eq(err.offset, 6);
+	ck_assert_int_eq(err.line, 3);
 	document_free(&d);
 
 	line = "{\"id\":\"n\",\"title\":\"Rates \\u0007 rise\",\"text\":\"x\"}";
 	ck_assert_int_eq(read_jsonl_record("r.jsonl", 4, line, strlen(line), &d, &err), 0);
 	ck_assert_int_eq(normalize_document(&d, &nt, &err), -1);
 	ck_assert_str_eq(err.msg, "control character U+0007 in the title");
+	ck_assert_int_eq(err.line, 4);
 	ck_assert_uint_eq(nt.text.len, 0);
 	document_free(&d);
 	ntext_free(&nt);

@@ -9,7 +9,9 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define FIXTURE(name) test_path("tests/fixtures/input/" name)
@@ -197,7 +199,7 @@ START_TEST(test_read_special)
 	snprintf(p, sizeof p, "%s/fifo", dir);
 	ck_assert_int_eq(mkfifo(p, 0600), 0);
 	ck_assert_int_eq(read_file(p, FMT_AUTO, 0, &d, &err), -1); /* does not block */
-	ck_assert_str_eq(err.msg, "not a regular file");
+	ck_assert_str_eq(err.msg, "not a regular file (a FIFO)");
 	document_free(&d);
 
 	snprintf(p, sizeof p, "%s/utf16.txt", dir);
@@ -321,6 +323,10 @@ static const struct {
 	{"{\"id\":\"x\",\"text\":\"ab\"} junk", "invalid JSON at column 27: end of file expected near 'junk'", 27, "f.jsonl#line:7"},
 	{"{\"id\":\"x\",\"text\":\"caf\xC3\"}", "invalid JSON at column 21: unable to decode byte 0xc3 near '\"caf'", 21, "f.jsonl#line:7"},
 	{"", "invalid JSON at column 1: '[' or '{' expected near end of file", 1, "f.jsonl#line:7"},
+	{"{\"id\":\"a\",\"text\":\"x\",\"n\":1e999999}", "invalid JSON at column 33: real number overflow near '1e999999'", 33, "f.jsonl#line:7"},
+	{"{\"id\":123456789012345678901234567890,\"text\":\"x\"}", "invalid JSON at column 36: too big integer", 36, "f.jsonl#line:7"},
+	{"{\"id\":\"a\",\"text\":\"lone \\ud800 half\"}", "invalid JSON at column 35: invalid Unicode '\\uD800' near '\"lone \\ud800 half\"'", 35, "f.jsonl#line:7"},
+	{"{\"id\":\"a\",\"text\":\"raw\ttab\"}", "invalid JSON at column 21: control character 0x9 near '\"raw'", 21, "f.jsonl#line:7"},
 };
 
 START_TEST(test_jsonl_bad)
@@ -335,6 +341,43 @@ START_TEST(test_jsonl_bad)
 	ck_assert_str_eq(d.key, jsonl_bad[_i].key);
 	ck_assert_int_eq(d.line, 7);
 	document_free(&d);
+}
+END_TEST
+
+/* Binary data, absurd nesting and a huge value: errors or records, fast. */
+START_TEST(test_jsonl_hostile)
+{
+	document d = {0};
+	cc_error err;
+	static const char nul[] = "\x01\x00\x7F{\"id\":1}";
+	ck_assert_int_eq(read_jsonl_record("f.jsonl", 2, nul, sizeof nul - 1, &d, &err), -1);
+	ck_assert_str_eq(err.msg, "NUL byte at column 2 (binary data, not JSON)");
+	ck_assert_int_eq(err.offset, 2);
+	ck_assert_int_eq(err.line, 2);
+	ck_assert_str_eq(d.key, "f.jsonl#line:2");
+	document_free(&d);
+
+	/* 100,000 nested arrays: jansson's depth limit, not a stack overflow */
+	strbuf b = {0};
+	strbuf_puts(&b, "{\"id\":\"deep\",\"text\":\"x\",\"a\":");
+	for (int i = 0; i < 100000; i++) strbuf_putc(&b, '[');
+	for (int i = 0; i < 100000; i++) strbuf_putc(&b, ']');
+	strbuf_putc(&b, '}');
+	ck_assert_int_eq(read_jsonl_record("f.jsonl", 3, b.data, b.len, &d, &err), -1);
+	ck_assert_msg(strstr(err.msg, "maximum parsing depth reached") != NULL, "%s", err.msg);
+	ck_assert_int_eq(err.line, 3);
+	document_free(&d);
+
+	/* an 8 MB text value is a record like any other */
+	strbuf_reset(&b);
+	strbuf_puts(&b, "{\"id\":\"big\",\"text\":\"");
+	for (int i = 0; i < 1000000; i++) strbuf_puts(&b, "Rates go ");
+	strbuf_puts(&b, "\"}");
+	ck_assert_int_eq(read_jsonl_record("f.jsonl", 4, b.data, b.len, &d, &err), 0);
+	ck_assert_uint_eq(d.raw_len, 9000000);
+	ck_assert_str_eq(d.key, "f.jsonl#big");
+	document_free(&d);
+	strbuf_free(&b);
 }
 END_TEST
 
@@ -425,8 +468,8 @@ START_TEST(test_walk)
 			 "V walk/Z.txt txt\n"
 			 "V walk/a.md md\n"
 			 "V walk/b.txt txt\n"
-			 "B walk/dangling: cannot stat: No such file or directory\n"
-			 "B walk/fifo: not a regular file (skipped)\n"
+			 "B walk/dangling: broken symlink: its target does not exist (skipped)\n"
+			 "B walk/fifo: not a regular file (a FIFO; skipped)\n"
 			 "V walk/link.txt txt\n"
 			 "B walk/self: symlink loop (skipped)\n"
 			 "V walk/sub/c.html html\n"
@@ -459,8 +502,8 @@ START_TEST(test_walk_args)
 			 "V walk/sub/loop/Z.txt txt\n"
 			 "V walk/sub/loop/a.md md\n"
 			 "V walk/sub/loop/b.txt txt\n"
-			 "B walk/sub/loop/dangling: cannot stat: No such file or directory\n"
-			 "B walk/sub/loop/fifo: not a regular file (skipped)\n"
+			 "B walk/sub/loop/dangling: broken symlink: its target does not exist (skipped)\n"
+			 "B walk/sub/loop/fifo: not a regular file (a FIFO; skipped)\n"
 			 "V walk/sub/loop/link.txt txt\n"
 			 "B walk/sub/loop/self: symlink loop (skipped)\n"
 			 "B walk/sub/loop/sub: symlink loop (folder already being walked; skipped)\n"
@@ -474,6 +517,47 @@ START_TEST(test_walk_args)
 	ck_assert_uint_eq(read_walk(all, 2, log_visit, NULL, &s), 2);
 	ck_assert_str_eq(s.log.data, "V walk/Z.txt txt\nV walk/a.md md\n");
 	strbuf_free(&s.log);
+}
+END_TEST
+
+/* Sockets, devices, vanished entries: named for what they are. */
+START_TEST(test_walk_special)
+{
+	const char *dir = scratch("special-walk");
+	char sock[4400], gone[4400];
+	snprintf(sock, sizeof sock, "%s/sock", dir);
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ck_assert_int_ge(fd, 0);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int have_sock = strlen(sock) < sizeof sa.sun_path;
+	if (have_sock) {
+		memcpy(sa.sun_path, sock, strlen(sock) + 1);
+		ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	}
+	close(fd);
+	snprintf(gone, sizeof gone, "%s/gone.txt", dir);
+
+	document d = {0};
+	cc_error err;
+	ck_assert_int_eq(read_file("/dev/null", FMT_AUTO, 0, &d, &err), -1);
+	ck_assert_str_eq(err.msg, "not a regular file (a character device)");
+	ck_assert_str_eq(d.key, "/dev/null");
+	document_free(&d);
+	ck_assert_int_eq(read_file(gone, FMT_AUTO, 0, &d, &err), -1);
+	ck_assert_str_eq(err.msg, "cannot open: No such file or directory");
+	document_free(&d);
+
+	walk_log w = {.prefix = 0};
+	const char *paths[] = {"/dev/null", have_sock ? sock : "/dev/null"};
+	ck_assert_uint_eq(read_walk(paths, 2, log_visit, log_bad, &w), 0);
+	strbuf want = {0};
+	strbuf_puts(&want, "B /dev/null: not a regular file (a character device; skipped)\n");
+	if (have_sock) strbuf_printf(&want, "B %s: not a regular file (a socket; skipped)\n", sock);
+	else strbuf_puts(&want, "B /dev/null: not a regular file (a character device; skipped)\n");
+	ck_assert_str_eq(w.log.data, want.data);
+	strbuf_free(&w.log);
+	strbuf_free(&want);
+	if (have_sock) unlink(sock);
 }
 END_TEST
 
@@ -497,11 +581,13 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_jsonl_good);
 	tcase_add_loop_test(tc, test_jsonl_bad, 0, sizeof jsonl_bad / sizeof *jsonl_bad);
 	tcase_add_test(tc, test_jsonl_misc);
+	tcase_add_test(tc, test_jsonl_hostile);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("walk");
 	tcase_add_test(tc, test_walk);
 	tcase_add_test(tc, test_walk_args);
+	tcase_add_test(tc, test_walk_special);
 	suite_add_tcase(s, tc);
 	return s;
 }
