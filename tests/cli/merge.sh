@@ -91,6 +91,14 @@ expect_grep "first input named" "shard-1.db with rule set $h1" "$T/err"
 expect_grep "--force warns" "warning:" "$T/err"
 expect_eq "--force: both rule sets" "2" "$(q "$T/forced.db" "SELECT count(DISTINCT ruleset_hash) FROM documents")"
 
+# another schema version (here: a shard made before the files table)
+cp "$T/shard-2.db" "$T/v1schema.db"
+q "$T/v1schema.db" "DROP TABLE files; UPDATE meta SET value = '1' WHERE key = 'schema_version'"
+"$CLAIMCHECK" merge "$T/sv.db" "$T/shard-1.db" "$T/v1schema.db" >"$T/out" 2>"$T/err"; expect_status "other schema version refused" 2 $?
+expect_grep "schema versions named" "v1schema.db has schema version 1 but $T/sv.db has" "$T/err"
+"$CLAIMCHECK" merge -q --force "$T/sv.db" "$T/shard-1.db" "$T/v1schema.db" >"$T/out" 2>"$T/err"; expect_status "other schema version, --force" 0 $?
+expect_eq "--force: the shared columns merged" "$((n1 + n2))|$(q "$T/shard-1.db" "SELECT count(*) FROM files")" "$(q "$T/sv.db" "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM files)")"
+
 # verdicts from two shards both survive; of two on the same span the newer wins
 cp "$T/shard-1.db" "$T/v1.db"
 cp "$T/shard-2.db" "$T/v2.db"
