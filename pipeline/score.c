@@ -20,7 +20,9 @@
 #include "config.h"
 #include "score.h"
 
+#include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "stem.h"
@@ -82,37 +84,80 @@ int score_weights_set(score_weights *w, const char *key, double value, cc_error 
 	return -1;
 }
 
-/* Lower-case words that mark a month or weekday (tokens are lower-cased). */
-static int is_date_word(const char *w)
+/* The words the factual signals look for, with what they signal (tokens
+ * are lower-cased). Looked up once per token through a small hash table
+ * built on first use: a linear strcmp over each list for every token was
+ * the largest single cost of scoring. */
+enum { W_DATE = 1, W_COMPARE = 2, W_MONEY = 4, W_RELDAY = 8 };
+static const struct word_class {
+	const char *w;
+	unsigned cls;
+} word_classes[] = {
+	/* months and weekdays */
+	{"january", W_DATE}, {"february", W_DATE}, {"march", W_DATE}, {"april", W_DATE},
+	{"june", W_DATE}, {"july", W_DATE}, {"august", W_DATE}, {"september", W_DATE},
+	{"october", W_DATE}, {"november", W_DATE}, {"december", W_DATE}, {"jan", W_DATE},
+	{"feb", W_DATE}, {"mar", W_DATE}, {"apr", W_DATE}, {"jun", W_DATE}, {"jul", W_DATE},
+	{"aug", W_DATE}, {"sep", W_DATE}, {"sept", W_DATE}, {"oct", W_DATE}, {"nov", W_DATE},
+	{"dec", W_DATE}, {"monday", W_DATE}, {"tuesday", W_DATE}, {"wednesday", W_DATE},
+	{"thursday", W_DATE}, {"friday", W_DATE}, {"saturday", W_DATE}, {"sunday", W_DATE},
+	/* relative days: dates even when not capitalized */
+	{"yesterday", W_DATE | W_RELDAY}, {"today", W_DATE | W_RELDAY},
+	{"tomorrow", W_DATE | W_RELDAY},
+	/* comparisons */
+	{"more", W_COMPARE}, {"less", W_COMPARE}, {"fewer", W_COMPARE}, {"most", W_COMPARE},
+	{"least", W_COMPARE}, {"largest", W_COMPARE}, {"biggest", W_COMPARE},
+	{"highest", W_COMPARE}, {"lowest", W_COMPARE}, {"smallest", W_COMPARE},
+	{"fastest", W_COMPARE}, {"slowest", W_COMPARE}, {"record", W_COMPARE},
+	{"doubled", W_COMPARE}, {"tripled", W_COMPARE}, {"halved", W_COMPARE},
+	{"worst", W_COMPARE}, {"best", W_COMPARE}, {"greatest", W_COMPARE},
+	{"steepest", W_COMPARE}, {"sharpest", W_COMPARE}, {"strongest", W_COMPARE},
+	{"weakest", W_COMPARE},
+	/* currencies (after a number) */
+	{"dollar", W_MONEY}, {"dollars", W_MONEY}, {"euro", W_MONEY}, {"euros", W_MONEY},
+	{"pound", W_MONEY}, {"pounds", W_MONEY}, {"yen", W_MONEY}, {"yuan", W_MONEY},
+	{"cents", W_MONEY}, {"usd", W_MONEY}, {"eur", W_MONEY}, {"gbp", W_MONEY},
+};
+
+#define NCLASSES (sizeof word_classes / sizeof *word_classes)
+#define WORD_MIN 3
+#define WORD_MAX 9
+#define WT_SLOTS 256 /* a power of two, well above NCLASSES */
+
+static uint8_t word_table[WT_SLOTS]; /* slot -> index in word_classes + 1, 0: empty */
+static pthread_once_t word_table_once = PTHREAD_ONCE_INIT;
+
+static uint32_t word_hash(const char *w, size_t n)
 {
-	static const char *const words[] = {
-		"january", "february", "march", "april", "june", "july", "august", "september",
-		"october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-		"sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday",
-		"friday", "saturday", "sunday", "yesterday", "today", "tomorrow", NULL};
-	for (const char *const *p = words; *p; p++)
-		if (strcmp(w, *p) == 0) return 1;
-	return 0;
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)w[i];
+		h *= 16777619u;
+	}
+	return h;
 }
 
-static int is_compare_word(const char *w)
+static void build_word_table(void)
 {
-	static const char *const words[] = {
-		"more", "less", "fewer", "most", "least", "largest", "biggest", "highest", "lowest",
-		"smallest", "fastest", "slowest", "record", "doubled", "tripled", "halved", "worst",
-		"best", "greatest", "steepest", "sharpest", "strongest", "weakest", NULL};
-	for (const char *const *p = words; *p; p++)
-		if (strcmp(w, *p) == 0) return 1;
-	return 0;
+	for (size_t i = 0; i < NCLASSES; i++) {
+		uint32_t k = word_hash(word_classes[i].w, strlen(word_classes[i].w)) & (WT_SLOTS - 1);
+		while (word_table[k]) k = (k + 1) & (WT_SLOTS - 1);
+		word_table[k] = (uint8_t)(i + 1);
+	}
 }
 
-static int is_money_word(const char *w)
+/* The W_* bits of lower-cased word w[0, n) (0 for other words). */
+static unsigned word_class(const char *w, size_t n)
 {
-	static const char *const words[] = {"dollar", "dollars", "euro", "euros", "pound", "pounds",
-					    "yen", "yuan", "cents", "usd", "eur", "gbp", NULL};
-	for (const char *const *p = words; *p; p++)
-		if (strcmp(w, *p) == 0) return 1;
-	return 0;
+	if (n < WORD_MIN || n > WORD_MAX) return 0;
+	uint32_t k = word_hash(w, n) & (WT_SLOTS - 1);
+	for (;;) {
+		unsigned e = word_table[k];
+		if (!e) return 0;
+		const char *c = word_classes[e - 1].w;
+		if (memcmp(c, w, n) == 0 && c[n] == '\0') return word_classes[e - 1].cls;
+		k = (k + 1) & (WT_SLOTS - 1);
+	}
 }
 
 /* A token that is a plausible year: four digits, 1800..2099. */
@@ -133,11 +178,6 @@ static int currency_before(const char *text, uint32_t at)
 	if (at >= 2 && p[at - 2] == 0xc2 && (p[at - 1] == 0xa3 || p[at - 1] == 0xa5)) return 1;
 	if (at >= 3 && p[at - 3] == 0xe2 && p[at - 2] == 0x82 && p[at - 1] == 0xac) return 1;
 	return 0;
-}
-
-static int is_relative_day(const char *w)
-{
-	return !strcmp(w, "today") || !strcmp(w, "yesterday") || !strcmp(w, "tomorrow");
 }
 
 static int score_has_source(const tag *tags, size_t n)
@@ -168,28 +208,33 @@ void score_sentence(const score_weights *w, const struct ruleset *rs, const char
 	int has_number = 0, has_percent = 0, has_money = 0, has_date = 0, has_name = 0,
 	    has_compare = 0;
 	size_t n = toks->t.n;
+	pthread_once(&word_table_once, build_word_table);
 	for (size_t i = 0; i < n; i++) {
 		const token *tk = &toks->t.v[i];
 		const char *lw = token_lower(toks, tk);
-		const char *next = i + 1 < n ? token_lower(toks, &toks->t.v[i + 1]) : "";
 		if (tk->flags & TOK_DIGIT) {
 			if (is_year(lw, tk->lower_len)) {
 				has_date = 1;
 				continue;
 			}
 			has_number = 1;
+			const token *nt = i + 1 < n ? &toks->t.v[i + 1] : NULL;
+			const char *next = nt ? token_lower(toks, nt) : "";
 			if (text[tk->end] == '%' || strcmp(next, "percent") == 0 ||
 			    strcmp(next, "pct") == 0)
 				has_percent = 1;
-			if (currency_before(text, tk->start) || is_money_word(next)) has_money = 1;
+			if (currency_before(text, tk->start) ||
+			    (nt && (word_class(next, nt->lower_len) & W_MONEY)))
+				has_money = 1;
 			continue;
 		}
-		if (is_date_word(lw)) {
+		unsigned wc = word_class(lw, tk->lower_len);
+		if (wc & W_DATE) {
 			/* "may", "march" and "sun" are ordinary words too: only capitalized */
-			if ((tk->flags & TOK_CAP) || is_relative_day(lw)) has_date = 1;
+			if ((tk->flags & TOK_CAP) || (wc & W_RELDAY)) has_date = 1;
 			continue;
 		}
-		if (is_compare_word(lw)) has_compare = 1;
+		if (wc & W_COMPARE) has_compare = 1;
 		if ((tk->flags & TOK_CAP) && !(tk->flags & TOK_FIRST) && tk->lower_len > 1) has_name = 1;
 	}
 	double f = 1;
