@@ -217,7 +217,7 @@ static const uint32_t K256[64] = {
 
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
-static void sha256_block(sha256_ctx *c, const unsigned char *p)
+static void sha256_block_sw(sha256_ctx *c, const unsigned char *p)
 {
 	uint32_t w[64];
 	for (int i = 0; i < 16; i++)
@@ -243,6 +243,86 @@ static void sha256_block(sha256_ctx *c, const unsigned char *p)
 	c->h[0] += a; c->h[1] += b; c->h[2] += cc; c->h[3] += d;
 	c->h[4] += e; c->h[5] += f; c->h[6] += g; c->h[7] += h;
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+/* One block with the x86 SHA extensions (about ten times the speed of the
+ * portable code). The message schedule runs four words at a time:
+ * group j+4 = msg2(msg1(g[j], g[j+1]) + (g[j+3]:g[j+2] >> 32), g[j+3]). */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void sha256_block_ni(sha256_ctx *c, const unsigned char *p)
+{
+	const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+	__m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&c->h[0]), 0xB1); /* CDAB */
+	__m128i st1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&c->h[4]), 0x1B); /* EFGH */
+	__m128i st0 = _mm_alignr_epi8(tmp, st1, 8);    /* ABEF */
+	st1 = _mm_blend_epi16(st1, tmp, 0xF0);         /* CDGH */
+	__m128i save0 = st0, save1 = st1, m[4];
+	for (int i = 0; i < 4; i++)
+		m[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)), mask);
+	for (int i = 0; i < 16; i++) {
+		__m128i msg = _mm_add_epi32(m[i & 3], _mm_loadu_si128((const __m128i *)&K256[4 * i]));
+		st1 = _mm_sha256rnds2_epu32(st1, st0, msg);
+		st0 = _mm_sha256rnds2_epu32(st0, st1, _mm_shuffle_epi32(msg, 0x0E));
+		if (i < 12) {
+			__m128i t = _mm_alignr_epi8(m[(i + 3) & 3], m[(i + 2) & 3], 4);
+			m[i & 3] = _mm_sha256msg2_epu32(
+				_mm_add_epi32(_mm_sha256msg1_epu32(m[i & 3], m[(i + 1) & 3]), t),
+				m[(i + 3) & 3]);
+		}
+	}
+	st0 = _mm_add_epi32(st0, save0);
+	st1 = _mm_add_epi32(st1, save1);
+	tmp = _mm_shuffle_epi32(st0, 0x1B);            /* FEBA */
+	st1 = _mm_shuffle_epi32(st1, 0xB1);            /* DCHG */
+	_mm_storeu_si128((__m128i *)&c->h[0], _mm_blend_epi16(tmp, st1, 0xF0)); /* DCBA */
+	_mm_storeu_si128((__m128i *)&c->h[4], _mm_alignr_epi8(st1, tmp, 8));   /* HGFE */
+}
+
+static int cpu_has_sha(void)
+{
+	unsigned a, b, cx, d;
+	if (!__get_cpuid(1, &a, &b, &cx, &d) || !(cx & bit_SSE4_1) || !(cx & bit_SSSE3)) return 0;
+	if (!__get_cpuid_count(7, 0, &a, &b, &cx, &d)) return 0;
+	return (b >> 29) & 1;
+}
+
+/* -1: not probed yet; a benign once-only probe (the same answer every time) */
+static int sha_have = -1;
+static int sha_allow = 1;
+
+static int sha_accel(void)
+{
+	int h = __atomic_load_n(&sha_have, __ATOMIC_RELAXED);
+	if (h < 0) {
+		h = cpu_has_sha();
+		__atomic_store_n(&sha_have, h, __ATOMIC_RELAXED);
+	}
+	return h && __atomic_load_n(&sha_allow, __ATOMIC_RELAXED);
+}
+
+static void sha256_block(sha256_ctx *c, const unsigned char *p)
+{
+	if (sha_accel()) sha256_block_ni(c, p);
+	else sha256_block_sw(c, p);
+}
+
+int sha256_set_accel(int on)
+{
+	__atomic_store_n(&sha_allow, on != 0, __ATOMIC_RELAXED);
+	return sha_accel();
+}
+#else
+#define sha256_block sha256_block_sw
+
+int sha256_set_accel(int on)
+{
+	(void)on;
+	return 0;
+}
+#endif
 
 void sha256_init(sha256_ctx *c)
 {

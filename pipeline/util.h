@@ -123,6 +123,10 @@ typedef struct sha256_ctx {
 void sha256_init(sha256_ctx *c);
 void sha256_update(sha256_ctx *c, const void *data, size_t len);
 void sha256_final_hex(sha256_ctx *c, char out[65]);
+/* Use the CPU's SHA instructions where it has them (on, the default) or
+ * the portable code (0), for tests and comparisons; returns 1 if the
+ * accelerated code is now in use. Both give the same digests. */
+int sha256_set_accel(int on);
 
 /* Monotonic seconds, for progress and summaries. */
 double now_seconds(void);

@@ -43,6 +43,39 @@ START_TEST(test_sha256_incremental)
 }
 END_TEST
 
+/* The accelerated and the portable block functions agree on every length
+ * around the block and padding boundaries, and on the vectors. */
+START_TEST(test_sha256_accel_portable)
+{
+	static unsigned char buf[4096];
+	uint32_t x = 12345;
+	for (size_t i = 0; i < sizeof buf; i++) {
+		x = x * 1103515245u + 12345u;
+		buf[i] = (unsigned char)(x >> 16);
+	}
+	static const size_t lens[] = {0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129,
+				      1000, 4095, 4096};
+	for (size_t k = 0; k < sizeof lens / sizeof *lens; k++) {
+		char a[65], b[65];
+		sha256_set_accel(1);
+		sha256_hex(buf, lens[k], a);
+		ck_assert_int_eq(sha256_set_accel(0), 0);
+		sha256_hex(buf, lens[k], b);
+		sha256_set_accel(1);
+		ck_assert_msg(strcmp(a, b) == 0, "length %zu: %s != %s", lens[k], a, b);
+	}
+	for (int accel = 0; accel <= 1; accel++) {
+		sha256_set_accel(accel);
+		for (size_t i = 0; i < sizeof sha_cases / sizeof *sha_cases; i++) {
+			char out[65];
+			sha256_hex(sha_cases[i].in, strlen(sha_cases[i].in), out);
+			ck_assert_str_eq(out, sha_cases[i].hex);
+		}
+	}
+	sha256_set_accel(1);
+}
+END_TEST
+
 START_TEST(test_strbuf)
 {
 	strbuf b = {0};
@@ -116,6 +149,7 @@ static Suite *make_suite(void)
 	TCase *tc = tcase_create("util");
 	tcase_add_loop_test(tc, test_sha256_vectors, 0, sizeof sha_cases / sizeof sha_cases[0]);
 	tcase_add_test(tc, test_sha256_incremental);
+	tcase_add_test(tc, test_sha256_accel_portable);
 	tcase_add_test(tc, test_strbuf);
 	tcase_add_test(tc, test_vec);
 	tcase_add_test(tc, test_diags);
