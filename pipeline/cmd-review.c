@@ -334,17 +334,39 @@ static int term_raw(void)
 	return 0;
 }
 
+/* The signals the session handles stay blocked except while it waits for
+ * a key (ppoll with wait_mask), so none can slip in between checking the
+ * flags and waiting. */
+static sigset_t wait_mask;
+
 static void install_signals(void)
 {
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP};
 	struct sigaction sa;
+	sigset_t mask;
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal; /* no SA_RESTART: a blocked read returns EINTR */
+	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGWINCH, &sa, NULL);
-	sigaction(SIGTSTP, &sa, NULL);
+	sigemptyset(&mask);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		sigaction(sigs[i], &sa, NULL);
+		sigaddset(&mask, sigs[i]);
+	}
+	sigprocmask(SIG_BLOCK, &mask, &wait_mask);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigdelset(&wait_mask, sigs[i]);
+}
+
+/* Stop the process for ^Z the usual way; returns when continued. */
+static void suspend_self(void)
+{
+	sigset_t tstp;
+	sigemptyset(&tstp);
+	sigaddset(&tstp, SIGTSTP);
+	signal(SIGTSTP, SIG_DFL);
+	raise(SIGTSTP);                            /* pending while blocked */
+	sigprocmask(SIG_UNBLOCK, &tstp, NULL);     /* delivered: stopped here */
+	sigprocmask(SIG_BLOCK, &tstp, NULL);
+	install_signals();
 }
 
 enum { KEY_NONE = -1, KEY_UP = 1000, KEY_DOWN, KEY_LEFT, KEY_RIGHT, KEY_PGUP, KEY_PGDN,
@@ -354,6 +376,8 @@ enum { KEY_NONE = -1, KEY_UP = 1000, KEY_DOWN, KEY_LEFT, KEY_RIGHT, KEY_PGUP, KE
 static int read_key(void)
 {
 	unsigned char ch;
+	struct pollfd in = {.fd = STDIN_FILENO, .events = POLLIN};
+	if (ppoll(&in, 1, NULL, &wait_mask) < 0) return errno == EINTR ? KEY_EINTR : KEY_NONE;
 	ssize_t r = read(STDIN_FILENO, &ch, 1);
 	if (r < 0) return errno == EINTR ? KEY_EINTR : KEY_NONE;
 	if (r == 0) return KEY_NONE;
@@ -997,10 +1021,7 @@ static int session_run(session *s)
 		if (got_tstp) {
 			got_tstp = 0;
 			term_restore();
-			signal(SIGTSTP, SIG_DFL);
-			raise(SIGTSTP);
-			/* continued */
-			install_signals();
+			suspend_self();
 			if (term_raw() < 0) break;
 			got_winch = 1;
 		}

@@ -16,10 +16,11 @@
 #include <string.h>
 
 #include "util.h"
+#include "verdict.h"
 
 static const char sql_claims[] =
 	"SELECT doc_id, doc_key, path, ext_id, title, sentence, start, end,"
-	" checkworthy, uncertainty, hedge, speculation, weasel, factual, sourced"
+	" checkworthy, uncertainty, hedge, speculation, weasel, factual, sourced, text_hash"
 	" FROM flagged_claims fc"
 	" WHERE checkworthy >= ?1"
 	" AND (?2 IS NULL OR EXISTS (SELECT 1 FROM tags t"
@@ -38,7 +39,8 @@ static const char sql_tags[] =
 	" FROM tags WHERE doc_id = ?1 AND sentence = ?2 ORDER BY idx";
 
 enum { C_DOC_ID, C_KEY, C_PATH, C_EXT_ID, C_TITLE, C_SENT, C_START, C_END,
-       C_CHECKWORTHY, C_UNCERTAINTY, C_HEDGE, C_SPECULATION, C_WEASEL, C_FACTUAL, C_SOURCED };
+       C_CHECKWORTHY, C_UNCERTAINTY, C_HEDGE, C_SPECULATION, C_WEASEL, C_FACTUAL, C_SOURCED,
+       C_TEXT_HASH };
 
 typedef struct rtag {
 	const char *rule, *category, *cue; /* point into `strings` */
@@ -544,6 +546,11 @@ static int emit_json(reporter *r)
 
 	json_t *o = json_object();
 	json_object_set_new(o, "rank", json_integer(r->rank));
+	/* the claim id `claimcheck review` takes (verdict.h) */
+	const char *hash = (const char *)sqlite3_column_text(row, C_TEXT_HASH);
+	strbuf_reset(&r->tmp);
+	verdict_claim_id(&r->tmp, hash ? hash : "", sstart, NULL);
+	json_object_set_new(o, "id", jstr(r->tmp.data, r->tmp.len));
 	json_object_set_new(o, "doc", doc);
 	json_object_set_new(o, "sentence", json_integer(sqlite3_column_int64(row, C_SENT)));
 	json_object_set_new(o, "start", json_integer(sstart));
