@@ -744,16 +744,13 @@ int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths, const
 	store_close(r.ro);
 
 	int status = EXIT_OK;
+	if (!r.fatal && store_run_finish(r.st, r.run_id, &r.totals, &e) != 0) set_fatal(&r, &e);
 	if (r.fatal) {
 		fprintf(stderr, "claimcheck: %s\n", r.fatal_msg);
+		fprintf(stderr, "claimcheck: run %lld stopped; what was committed before is kept in %s "
+			"(the run's row is left unfinished); fix the problem and run again to do the rest\n",
+			(long long)r.run_id, opt->db_path);
 		status = 3;
-	} else {
-		store_run_end(r.st, r.run_id, &r.totals);
-		cc_error_clear(&e);
-		if (store_flush(r.st, &e) != 0) {
-			fprintf(stderr, "claimcheck: %s\n", e.msg);
-			status = 3;
-		}
 	}
 	store_close(r.st);
 	int sig = atomic_load(&stop_signal);

@@ -14,6 +14,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 
 extern const char sql_schema[];
 extern const char sql_views[];
@@ -111,8 +113,9 @@ struct store {
 static const char *rc_hint(int rc)
 {
 	switch (rc & 0xff) {
-	case SQLITE_FULL: return " (the disk or the database is full)";
+	case SQLITE_FULL: return " (no space left on the device that holds it)";
 	case SQLITE_READONLY: return " (the database file or its folder is not writable)";
+	case SQLITE_CANTOPEN: return " (its folder does not exist or is not writable)";
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED: return " (another process is writing to it)";
 	case SQLITE_NOTADB: return " (it is not an SQLite database)";
@@ -453,6 +456,38 @@ static int prepare_rows(store *s, const char *head, int ncols, sqlite3_stmt **ou
 	return 0;
 }
 
+/* A WAL database can be read only where SQLite can create its shared
+ * memory file (path-shm) or finds one. On a read-only file system without
+ * one, and with no WAL content to miss, the file cannot change under the
+ * reader: open it as immutable. Returns that URI, or NULL to open path
+ * as usual. */
+static char *immutable_uri(const char *path)
+{
+	struct statvfs vfs;
+	if (statvfs(path, &vfs) != 0 || !(vfs.f_flag & ST_RDONLY)) return NULL;
+	char *side = xasprintf("%s-shm", path);
+	struct stat st;
+	int has_shm = stat(side, &st) == 0;
+	free(side);
+	side = xasprintf("%s-wal", path);
+	int wal_content = stat(side, &st) == 0 && st.st_size > 0;
+	free(side);
+	if (has_shm || wal_content) return NULL;
+	strbuf b = {0};
+	strbuf_puts(&b, "file:");
+	for (const char *p = path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#') {
+			char esc[4];
+			snprintf(esc, sizeof esc, "%%%02X", (unsigned char)*p);
+			strbuf_puts(&b, esc);
+		} else {
+			strbuf_putc(&b, *p);
+		}
+	}
+	strbuf_puts(&b, "?immutable=1");
+	return strbuf_steal(&b);
+}
+
 store *store_open(const char *path, enum store_mode mode, cc_error *err)
 {
 	cc_error_clear(err);
@@ -463,7 +498,10 @@ store *store_open(const char *path, enum store_mode mode, cc_error *err)
 
 	int flags = mode == STORE_WRITE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
 					: SQLITE_OPEN_READONLY;
-	int rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	char *uri = mode == STORE_READ ? immutable_uri(path) : NULL;
+	int rc = sqlite3_open_v2(uri ? uri : path, &s->db,
+				 flags | SQLITE_OPEN_NOMUTEX | (uri ? SQLITE_OPEN_URI : 0), NULL);
+	free(uri);
 	if (rc != SQLITE_OK) {
 		snprintf(s->msg, sizeof s->msg, "%s", s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
 		fail(s, err, rc, "cannot open the database");
@@ -473,7 +511,7 @@ store *store_open(const char *path, enum store_mode mode, cc_error *err)
 	/* no checkpoint (under an exclusive lock) at close: see store_close */
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
 	if (mode == STORE_WRITE && sqlite3_db_readonly(s->db, "main") == 1) {
-		cc_error_set(err, -1, "%s: cannot open the database for writing (the file is read-only)", path);
+		cc_error_set(err, -1, "%s: cannot open the database for writing (the file, its folder or its file system is read-only)", path);
 		goto fail;
 	}
 
@@ -653,9 +691,14 @@ fail:
 void store_run_end(store *s, int64_t run, const run_totals *t)
 {
 	cc_error err;
-	cc_error_clear(&err);
-	if (s->mode != STORE_WRITE || run <= 0) return;
-	if (commit_batch(s, &err) < 0) goto fail;
+	if (store_run_finish(s, run, t, &err) != 0) fprintf(stderr, "claimcheck: %s\n", err.msg);
+}
+
+int store_run_finish(store *s, int64_t run, const run_totals *t, cc_error *err)
+{
+	cc_error_clear(err);
+	if (s->mode != STORE_WRITE || run <= 0) return 0;
+	if (commit_batch(s, err) < 0) return -1;
 	sqlite3_stmt *st = s->st[ST_RUN_END];
 	sqlite3_bind_int64(st, 1, run);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)t->documents);
@@ -669,12 +712,10 @@ void store_run_end(store *s, int64_t run, const run_totals *t)
 		sqlite3_bind_int64(st, 9 + c, (sqlite3_int64)t->by_category[c]);
 	int rc = step(s, st);
 	if (rc != SQLITE_OK) {
-		fail(s, &err, rc, "cannot record the end of the run");
-		goto fail;
+		fail(s, err, rc, "cannot record the end of the run");
+		return -1;
 	}
-	return;
-fail:
-	fprintf(stderr, "claimcheck: %s\n", err.msg);
+	return 0;
 }
 
 /* ---- documents --------------------------------------------------------- */

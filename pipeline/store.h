@@ -43,6 +43,10 @@ typedef struct run_totals {
 int64_t store_run_begin(store *s, const char *tool_version, const ruleset *rs, const char *args);
 /* Finish the run row with its totals (and commit). */
 void store_run_end(store *s, int64_t run, const run_totals *t);
+/* The same, but a failure (the open batch cannot be committed: disk full,
+ * read-only database...) comes back as -1 with err set, nothing printed;
+ * 0 on success. */
+int store_run_finish(store *s, int64_t run, const run_totals *t, cc_error *err);
 
 /* 1 if a document with this key exists with this raw hash and was analysed
  * with this ruleset hash and without error; 0 otherwise. */

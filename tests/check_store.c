@@ -885,6 +885,30 @@ START_TEST(disk_full)
 }
 END_TEST
 
+/* store_run_finish reports what store_run_end only prints. */
+START_TEST(run_finish_failure)
+{
+	store *s = open_write();
+	sqlite3_busy_timeout(store_db(s), 20);
+	int64_t run = store_run_begin(s, "0.1.0", rs, "claimcheck run x");
+	ck_assert_int_gt(run, 0);
+	sqlite3 *other;
+	ck_assert_int_eq(sqlite3_open(db_path, &other), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	run_totals t = {.documents = 2};
+	cc_error err;
+	ck_assert_int_eq(store_run_finish(s, run, &t, &err), -1);
+	ck_assert_msg(strstr(err.msg, db_path) && strstr(err.msg, "cannot record the end of the run") &&
+		      strstr(err.msg, "another process is writing to it"), "message: %s", err.msg);
+	ck_assert_int_eq(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	ck_assert_int_eq(store_run_finish(s, run, &t, &err), 0);
+	ck_assert(!cc_error_isset(&err));
+	ck_q(store_db(s), "SELECT documents, finished IS NOT NULL FROM runs", "2|1");
+	store_close(s);
+}
+END_TEST
+
 START_TEST(locked)
 {
 	store *s = open_write();
@@ -1230,6 +1254,7 @@ static Suite *make_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, batch_commits);
 	tcase_add_test(tc, disk_full);
+	tcase_add_test(tc, run_finish_failure);
 	tcase_add_test(tc, locked);
 	tcase_add_test(tc, read_only_open);
 	suite_add_tcase(s, tc);
