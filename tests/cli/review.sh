@@ -26,6 +26,10 @@ expect_eq "--list: no verdict yet" "-" "$(sed -n 1p "$T/list" | cut -f2)"
 report_first=$("$CLAIMCHECK" report -d "$T/a.db" -n 1 | sed -n '1s/^1\. \([^ ]*\) .*/\1/p')
 expect_eq "--list: document:sentence as the report prints it" "$report_first" "$(sed -n 1p "$T/list" | cut -f4)"
 
+json_first=$("$CLAIMCHECK" report -d "$T/a.db" -n 1 --format json -o "$T/r.json" &&
+	sqlite3 -batch -noheader :memory: "SELECT json_extract(CAST(readfile('$T/r.json') AS TEXT), '\$[0].id')")
+expect_eq "report --format json carries the same id" "$id1" "$json_first"
+
 # the second claim by the report's KEY:N form
 key2=$(sed -n 2p "$T/list" | cut -f4)
 # a claim with a hedge tag, for a per-rule verdict
