@@ -36,12 +36,13 @@ static void run_help(void)
 	       "                        the N shard runs over the same inputs split them exactly\n"
 	       "  -q, --quiet           no per-document messages and no summary\n"
 	       "  -h, --help            show this help\n\n"
-	       "Exit status: 0 all documents analysed, 1 some failed, 2 usage or rule errors,\n"
-	       "3 database errors (disk full, read-only database: what was committed before\n"
-	       "stays), 130 or 143 stopped by SIGINT or SIGTERM. The first SIGINT or SIGTERM\n"
-	       "stops reading input, commits the documents already analysed, records the run's\n"
-	       "totals and exits 128 + the signal number; a second one exits at once, losing\n"
-	       "only the uncommitted batch.\n",
+	       "Exit status: 0 all documents analysed (a document may carry a warning, such as\n"
+	       "a rule stopped by its PCRE2 match limit in a sentence: its other tags are kept),\n"
+	       "1 some documents failed, 2 usage or rule errors, 3 database errors (disk full,\n"
+	       "read-only database: what was committed before stays), 130 or 143 stopped by\n"
+	       "SIGINT or SIGTERM. The first SIGINT or SIGTERM stops reading input, commits the\n"
+	       "documents already analysed, records the run's totals and exits 128 + the signal\n"
+	       "number; a second one exits at once, losing only the uncommitted batch.\n",
 	       cli_default_rules(), READ_DEFAULT_MAX_BYTES);
 }
 
@@ -233,6 +234,10 @@ int cmd_run(int argc, char **argv)
 		if (t.failed)
 			printf("  errors     %llu document%s failed (see above; SELECT key, error FROM documents WHERE error IS NOT NULL)\n",
 			       (unsigned long long)t.failed, t.failed == 1 ? "" : "s");
+		if (t.warnings)
+			printf("  warnings   %llu document%s analysed with a warning, such as a rule stopped by its match\n"
+			       "             limit (see above; SELECT key, warning FROM documents WHERE warning IS NOT NULL)\n",
+			       (unsigned long long)t.warnings, t.warnings == 1 ? "" : "s");
 		int w = cli_close_stdout();
 		if (w != EXIT_OK && status <= EXIT_PARTIAL) status = w;
 	}

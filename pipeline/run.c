@@ -385,8 +385,11 @@ static void write_result(runner *r, result *res)
 			for (size_t i = 0; i < a->tags.n; i++)
 				if (!a->tags.v[i].suppressed && a->tags.v[i].category < CAT__COUNT)
 					r->totals.by_category[a->tags.v[i].category]++;
-			if (a->warning && !r->opt->quiet)
-				fprintf(stderr, "claimcheck: %s: warning: %s\n", a->doc.key, a->warning);
+			if (a->warning) {
+				r->totals.warnings++;
+				if (!r->opt->quiet)
+					fprintf(stderr, "claimcheck: %s: warning: %s\n", a->doc.key, a->warning);
+			}
 		}
 	}
 	if (rc != 0) set_fatal(r, &e);

@@ -37,6 +37,7 @@ sqlite3 *store_db(store *s);
 typedef struct run_totals {
 	uint64_t documents, skipped, failed, sentences, flagged, tags, bytes;
 	uint64_t by_category[CAT__COUNT];
+	uint64_t warnings; /* analysed documents with a warning (not stored in runs) */
 } run_totals;
 
 /* Start a run row; returns its id. */

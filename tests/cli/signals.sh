@@ -84,6 +84,6 @@ fi
 expect_eq "two signals: same content as an uninterrupted run" "$ref" "$(content "$db")"
 
 "$CLAIMCHECK" run --help >"$T/help"
-expect_grep "--help documents the signal exit status" "130 or 143 stopped by SIGINT or SIGTERM" "$T/help"
+expect_grep "--help documents the signal exit status" "130 or 143 stopped by" "$T/help"
 
 finish
