@@ -27,6 +27,10 @@
 #define DEPTH_LIMIT 10000
 #define JIT_STACK_MAX (1024 * 1024)
 
+/* A pattern compiled without PCRE2_USE_OFFSET_LIMIT, or not gated by the
+ * prefilter, is searched from every start offset. */
+#define NO_LIMIT UINT32_MAX
+
 typedef struct xspan {
 	uint32_t rule, start, end;
 } xspan;
@@ -59,6 +63,8 @@ struct tagger {
 	VEC(xspan) xspans;       /* this sentence's exception matches */
 	uint32_t *rule_mark;     /* rule -> generation in which it has a candidate */
 	uint32_t *pat_mark;      /* pattern -> generation in which the prefilter let it run */
+	uint32_t *pat_end;       /* pattern -> end of its last literal in the sentence (if marked) */
+	uint32_t *pat_slack;     /* pattern -> bytes a match may start after that end, or NO_LIMIT */
 	uint32_t gen;
 	VEC(uint32_t) marked;    /* rules with candidates in this sentence */
 	word_keys *wc;           /* WC_SLOTS */
@@ -80,6 +86,19 @@ tagger *tagger_new(const ruleset *rs)
 	t->rule_mark = xcalloc(rs->rules.n + 1, sizeof *t->rule_mark);
 	t->pat_mark = xcalloc(rs->patterns.n + rs->xpatterns.n + 1, sizeof *t->pat_mark);
 	t->wc = xcalloc(WC_SLOTS, sizeof *t->wc);
+	size_t np = rs->patterns.n + rs->xpatterns.n;
+	t->pat_end = xcalloc(np + 1, sizeof *t->pat_end);
+	t->pat_slack = xcalloc(np + 1, sizeof *t->pat_slack);
+	for (size_t i = 0; i < np; i++) {
+		const rs_pattern *p = i < rs->patterns.n ? &rs->patterns.v[i]
+							  : &rs->xpatterns.v[i - rs->patterns.n];
+		uint32_t opts = 0, lb = 0;
+		pcre2_pattern_info(p->code, PCRE2_INFO_ARGOPTIONS, &opts);
+		pcre2_pattern_info(p->code, PCRE2_INFO_MAXLOOKBEHIND, &lb);
+		/* a literal inside a lookbehind may end up to lb characters
+		 * (4 bytes each) before the match starts */
+		t->pat_slack[i] = rs->gated[i] && (opts & PCRE2_USE_OFFSET_LIMIT) ? 4 * lb : NO_LIMIT;
+	}
 	return t;
 }
 
@@ -99,6 +118,8 @@ void tagger_free(tagger *t)
 	free(t->wc);
 	free(t->rule_mark);
 	free(t->pat_mark);
+	free(t->pat_end);
+	free(t->pat_slack);
 	free(t);
 }
 
@@ -269,14 +290,24 @@ static span group_span(const PCRE2_SIZE *ov, int rc, int g, uint32_t base)
 	return sp;
 }
 
-/* Run one pattern over the sentence; each non-empty match becomes a
- * candidate (or, for except-patterns, an exception span). Returns 0, or
- * the PCRE2 error code. */
-static int run_pattern(tagger *t, const rs_pattern *p, int except, const char *text, span sent)
+/* Run pattern number pi (patterns, then except-patterns) over the
+ * sentence; each non-empty match becomes a candidate (or, for
+ * except-patterns, an exception span). Returns 0, or the PCRE2 error code.
+ *
+ * Every match of a gated pattern contains one of its literals (ruleset.c),
+ * so no match starts after the end of the last literal the prefilter saw
+ * (plus the pattern's longest lookbehind): when the pattern allows it,
+ * PCRE2's offset limit stops the search there instead of trying every
+ * later start. */
+static int run_pattern(tagger *t, size_t pi, int except, const char *text, span sent)
 {
+	const rs_pattern *p = except ? &t->rs->xpatterns.v[pi - t->rs->patterns.n] : &t->rs->patterns.v[pi];
 	PCRE2_SPTR subj = (PCRE2_SPTR)text + sent.start;
 	PCRE2_SIZE len = sent.end - sent.start, off = 0;
 	uint32_t opts = 0;
+	pcre2_set_offset_limit(t->mctx, t->pat_slack[pi] == NO_LIMIT
+					    ? PCRE2_UNSET
+					    : (PCRE2_SIZE)t->pat_end[pi] + t->pat_slack[pi]);
 	while (off <= len) {
 		/* pcre2_jit_match skips pcre2_match's checks; the text is valid
 		 * UTF-8 (normalize.c) and the patterns allow invalid UTF anyway */
@@ -324,7 +355,8 @@ static void prefilter(tagger *t, const char *text, span sent)
 	if (!rs->ac_nstates) return;
 	const uint32_t *delta = rs->ac_delta;
 	const uint8_t *cls = rs->ac_class;
-	const unsigned char *p = (const unsigned char *)text + sent.start;
+	const unsigned char *b = (const unsigned char *)text + sent.start;
+	const unsigned char *p = b;
 	const unsigned char *e = (const unsigned char *)text + sent.end;
 	uint32_t st = 0, nc = rs->ac_nclass;
 	for (; p < e; p++) {
@@ -332,8 +364,11 @@ static void prefilter(tagger *t, const char *text, span sent)
 		st = x & ~AC_OUT;
 		if (x & AC_OUT) {
 			uint32_t s = st / nc;
-			for (uint32_t k = rs->ac_out_off[s]; k < rs->ac_out_off[s + 1]; k++)
+			uint32_t end = (uint32_t)(p + 1 - b);
+			for (uint32_t k = rs->ac_out_off[s]; k < rs->ac_out_off[s + 1]; k++) {
 				t->pat_mark[rs->ac_out[k]] = t->gen;
+				t->pat_end[rs->ac_out[k]] = end;
+			}
 		}
 	}
 }
@@ -487,7 +522,7 @@ int tag_sentence(tagger *t, const char *text, span sentence, const tokens *toks,
 	for (size_t i = 0; i < rs->patterns.n; i++) {
 		const rs_pattern *p = &rs->patterns.v[i];
 		if (!rs->rules.v[p->rule].enabled || !may_run(t, i)) continue;
-		int rc = run_pattern(t, p, 0, text, sentence);
+		int rc = run_pattern(t, i, 0, text, sentence);
 		if (rc < 0) {
 			pattern_failed(rs, p, rc, err, sentence.start);
 			ret = -1;
@@ -499,9 +534,10 @@ int tag_sentence(tagger *t, const char *text, span sentence, const tokens *toks,
 	for (size_t m = 0; m < t->marked.n; m++) {
 		const rs_rulex *x = &rs->rx.v[t->marked.v[m]];
 		for (uint32_t k = 0; k < x->nxpat; k++) {
-			if (!may_run(t, rs->patterns.n + x->xpat + k)) continue;
+			size_t pi = rs->patterns.n + x->xpat + k;
+			if (!may_run(t, pi)) continue;
 			const rs_pattern *p = &rs->xpatterns.v[x->xpat + k];
-			int rc = run_pattern(t, p, 1, text, sentence);
+			int rc = run_pattern(t, pi, 1, text, sentence);
 			if (rc < 0) {
 				pattern_failed(rs, p, rc, err, sentence.start);
 				ret = -1;
