@@ -22,7 +22,7 @@ static const cli_command commands[] = {
 	{"eval", "precision, recall and F1 against an annotated gold file", cmd_eval},
 	{"stream", "JSONL records on stdin -> one explain JSON result per line on stdout", cmd_stream},
 	{"review", "review flagged claims interactively; set, import and export verdicts", cmd_review},
-	{"diff", "sentences whose flags, tags or scores changed between two runs or databases", cmd_diff},
+	{"diff", "sentences whose flags, tags or scores changed between two databases", cmd_diff},
 	{"merge", "merge shard databases into one", cmd_merge},
 	{"import", "load 'stream' JSONL results into a database", cmd_import},
 };
