@@ -51,6 +51,16 @@ typedef struct word_keys {
 	uint32_t pre[WC_PRE];
 } word_keys;
 
+/* For entry j of the rule set's item index (rs->index_items[j]): what a
+ * match needs of the next token, tested before try_item: items that share
+ * a common first word ("the", "to", ...) mostly fail on their second. */
+enum { HINT_NONE, HINT_STEM, HINT_EXACT };
+typedef struct item_hint {
+	uint32_t id1;      /* HINT_STEM, HINT_EXACT: the next token's key id */
+	uint16_t nelem;
+	uint8_t next;      /* HINT_* */
+} item_hint;
+
 struct tagger {
 	const ruleset *rs;
 	int keep_suppressed;
@@ -70,6 +80,7 @@ struct tagger {
 	word_keys *wc;           /* WC_SLOTS */
 	VEC(uint32_t) pre_id;    /* per token: its prefix key ids ... */
 	VEC(uint32_t) pre_off;   /* ... pre_id[pre_off[i] .. pre_off[i + 1]) */
+	item_hint *hint;         /* parallel to rs->index_items */
 };
 
 tagger *tagger_new(const ruleset *rs)
@@ -86,6 +97,19 @@ tagger *tagger_new(const ruleset *rs)
 	t->rule_mark = xcalloc(rs->rules.n + 1, sizeof *t->rule_mark);
 	t->pat_mark = xcalloc(rs->patterns.n + rs->xpatterns.n + 1, sizeof *t->pat_mark);
 	t->wc = xcalloc(WC_SLOTS, sizeof *t->wc);
+	size_t nidx = rs->index_off ? rs->index_off[rs->nkeys + 1] : 0;
+	t->hint = xcalloc(nidx + 1, sizeof *t->hint);
+	for (size_t j = 0; j < nidx; j++) {
+		const rs_item *it = &rs->items.v[rs->index_items[j]];
+		item_hint *h = &t->hint[j];
+		h->nelem = it->nelem;
+		h->next = HINT_NONE;
+		if (it->nelem < 2) continue;
+		const rs_elem *e1 = &rs->elems.v[it->elem + 1];
+		if (e1->mode == EL_STEM) h->next = HINT_STEM;
+		else if (e1->mode == EL_EXACT) h->next = HINT_EXACT;
+		h->id1 = e1->id;
+	}
 	size_t np = rs->patterns.n + rs->xpatterns.n;
 	t->pat_end = xcalloc(np + 1, sizeof *t->pat_end);
 	t->pat_slack = xcalloc(np + 1, sizeof *t->pat_slack);
@@ -120,6 +144,7 @@ void tagger_free(tagger *t)
 	free(t->pat_mark);
 	free(t->pat_end);
 	free(t->pat_slack);
+	free(t->hint);
 	free(t);
 }
 
@@ -205,8 +230,18 @@ static void try_item(tagger *t, uint32_t item, const tokens *toks, size_t i)
 static void try_items(tagger *t, uint32_t key, const tokens *toks, size_t i)
 {
 	const ruleset *rs = t->rs;
-	for (uint32_t j = rs->index_off[key]; j < rs->index_off[key + 1]; j++)
+	size_t n = toks->t.n;
+	for (uint32_t j = rs->index_off[key]; j < rs->index_off[key + 1]; j++) {
+		/* the cheap necessary conditions of try_item first */
+		const item_hint *h = &t->hint[j];
+		if (i + h->nelem > n) continue;
+		if (h->nelem >= 2) {
+			if (toks->t.v[i + 1].flags & TOK_PUNCT_BEFORE) continue;
+			if (h->next == HINT_STEM && t->stem_id.v[i + 1] != h->id1) continue;
+			if (h->next == HINT_EXACT && t->lower_id.v[i + 1] != h->id1) continue;
+		}
 		try_item(t, rs->index_items[j], toks, i);
+	}
 }
 
 /* Look up the keys of token k (stem, lower form, prefixes), through the
