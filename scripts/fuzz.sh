@@ -9,13 +9,15 @@
 #   FUZZ_SECONDS     seconds per target (default 60; 0 = build only)
 #   FUZZ_TARGETS     targets to run (default: all)
 #   FUZZ_MAX_LEN     libFuzzer -max_len (default 16384)
+#   FUZZ_TIMEOUT     libFuzzer -timeout: seconds for one input (default 25)
 #   FUZZ_FLAGS       more libFuzzer flags (e.g. -jobs=2)
 #   FUZZ_SRCDIR, FUZZ_BUILDDIR, FUZZ_DEP_CFLAGS, FUZZ_LIBS, FUZZ_STD,
 #   FUZZ_LIB_SOURCES (the library's sources, relative to FUZZ_SRCDIR)
 # Output in $FUZZ_BUILDDIR/tests/fuzz/: bin/ (the fuzzers), corpus/<target>
 # (the growing corpus, started from the seeds), artifacts/<target>/ (crash-,
-# timeout-, oom- and slow-unit- files) and fuzz-log.tsv (one line per run:
-# date, target, seconds, executions, crashes).
+# timeout- and oom- files), fuzz-<target>.log (the last run's output) and
+# fuzz-log.tsv (one line per run: date, target, CPU seconds -- wall seconds
+# without /usr/bin/time --, executions, artifacts).
 set -u
 
 CC=${FUZZ_CC:-clang}
@@ -81,14 +83,22 @@ for t in $TARGETS; do
 	echo "fuzz: $t for ${SECONDS_EACH}s (log: $log)"
 	# the seeds and the regression inputs start the corpus; new units go
 	# to the build tree's corpus only
+	t0=$(date +%s)
+	timer=""
+	[ -x /usr/bin/time ] && timer="/usr/bin/time -f %U+%S -o $OUT/fuzz-$t.cpu"
 	# shellcheck disable=SC2086
-	"$BIN/fuzz-$t" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
+	$timer "$BIN/fuzz-$t" -max_total_time="$SECONDS_EACH" -timeout=${FUZZ_TIMEOUT:-25} -rss_limit_mb=2048 \
 		-max_len="$MAXLEN" -print_final_stats=1 -artifact_prefix="$art/" \
 		${FUZZ_FLAGS:-} "$corpus" "$SRC/tests/fuzz/$t" "$SRC/tests/fuzz/regress/$t" >"$log" 2>&1
 	rc=$?
+	t1=$(date +%s)
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-	secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
-	[ -n "$secs" ] || secs=$(sed -n 's/^#[0-9]*.* time: *\([0-9]*\)s.*//p' "$log" | tail -1)
+	# CPU seconds (user + system) when /usr/bin/time is there, else wall
+	secs=""
+	if [ -n "$timer" ] && [ -s "$OUT/fuzz-$t.cpu" ]; then
+		secs=$(tail -1 "$OUT/fuzz-$t.cpu" | awk -F+ '$1 ~ /^[0-9.]+$/ { printf "%.0f", $1 + $2 }')
+	fi
+	[ -n "$secs" ] || secs=$((t1 - t0))
 	crashes=$(find "$art" -type f | wc -l)
 	printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$t" "${secs:-?}" "${execs:-?}" \
 		"$crashes" >>"$OUT/fuzz-log.tsv"

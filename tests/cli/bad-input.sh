@@ -63,4 +63,34 @@ expect_grep "size limit named" "a-good.txt" "$T/err"
 "$CLAIMCHECK" run -o "$T/no/such/dir/x.db" "$C/a-good.txt" >"$T/out" 2>"$T/err"; expect_status "unwritable database" 3 $?
 expect_grep "database path named" "no/such/dir/x.db" "$T/err"
 
+# encodings: every kind of invalid UTF-8 is named with its byte; CRLF and
+# a lone BOM are fine (the BOM-only and blank files have no sentences)
+E="$T/encodings"
+mkdir -p "$E"
+printf '\377\376H\000i\000' >"$E/utf16.txt"
+printf 'Overlong \300\257 slash.' >"$E/overlong.txt"
+printf 'Surrogate \355\240\200 here.' >"$E/surrogate.txt"
+printf 'Beyond U+10FFFF: \364\220\200\200.' >"$E/too-big.txt"
+printf 'Cut short at the end \342\200' >"$E/truncated.txt"
+printf 'A stray continuation \200 byte.' >"$E/continuation.txt"
+printf 'Vertical\vtab.' >"$E/vtab.txt"
+printf '\177ELF\002\001\001\000\000\000' >"$E/program"
+printf 'Line one may end.\r\nLine two could too.\r\n' >"$E/crlf.txt"
+printf '\357\273\277' >"$E/bom-only.txt"
+printf '  \n\t\n\r\n' >"$E/blank.txt"
+"$CLAIMCHECK" run -o "$T/e2.db" "$E" >"$T/out" 2>"$T/err"; expect_status "run over bad encodings" 1 $?
+expect_grep "UTF-16" "utf16.txt: byte 0: UTF-16 text (only UTF-8 is supported)" "$T/err"
+expect_grep "overlong" "overlong.txt: byte 9: invalid UTF-8 at byte 9" "$T/err"
+expect_grep "surrogate" "surrogate.txt: byte 10: invalid UTF-8 at byte 10" "$T/err"
+expect_grep "above U+10FFFF" "too-big.txt: byte 17: invalid UTF-8 at byte 17" "$T/err"
+expect_grep "truncated" "truncated.txt: byte 21: invalid UTF-8 at byte 21" "$T/err"
+expect_grep "stray continuation" "continuation.txt: byte 21: invalid UTF-8 at byte 21" "$T/err"
+expect_grep "control character" "vtab.txt: byte 8: control character U+000B at byte 8" "$T/err"
+expect_grep "binary program" "program: byte 7: binary file (NUL byte at offset 7)" "$T/err"
+expect_eq "failed" "8" "$(q "$T/e2.db" "SELECT count(*) FROM documents WHERE error IS NOT NULL")"
+expect_eq "CRLF text" "Line one may end.
+Line two could too." "$(q "$T/e2.db" "SELECT text FROM documents WHERE key LIKE '%crlf.txt'")"
+expect_eq "BOM-only and blank files: no sentences, no error" "0|0" \
+	"$(q "$T/e2.db" "SELECT count(*), (SELECT count(*) FROM sentences s JOIN documents d ON d.id = s.doc_id WHERE d.key LIKE '%bom-only.txt' OR d.key LIKE '%blank.txt') FROM documents WHERE (key LIKE '%bom-only.txt' OR key LIKE '%blank.txt') AND error IS NOT NULL")"
+
 finish

@@ -23,6 +23,9 @@
 #include "segment.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* Each target's one-time set-up (the shipped rules, libxml2 and the NFC
+ * table), outside libFuzzer's per-input timeout; replay.c calls it too. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 #define FUZZ_CHECK(cond, ...)                                                   \
 	do {                                                                    \
@@ -52,6 +55,26 @@ static inline const ruleset *fuzz_rules(void)
 	}
 	diags_free(&d);
 	return rs;
+}
+
+/* Load the shipped rules (unless only_normalize) and run normalize once
+ * over a small HTML page, so one-time initialisation happens here. */
+static inline void fuzz_warm_up(int only_normalize)
+{
+	static const char page[] = "<p>Warm&eacute; up.</p>";
+	document d = {0};
+	d.raw = xstrdup(page);
+	d.raw_len = sizeof page - 1;
+	d.format = FMT_HTML;
+	ntext nt = {0};
+	cc_error err;
+	if (normalize_document(&d, &nt, &err) != 0) {
+		fprintf(stderr, "fuzz: warm-up failed: %s\n", err.msg);
+		exit(2);
+	}
+	ntext_free(&nt);
+	document_free(&d);
+	if (!only_normalize) fuzz_rules();
 }
 
 /* Segmenter white space (segment.c's is_space). */

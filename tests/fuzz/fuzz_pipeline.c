@@ -43,6 +43,14 @@ static void analyze_one(analyzer *az, analysis *a)
 	analysis_reset(a);
 }
 
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_warm_up(0);
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static analyzer *az;

@@ -25,6 +25,14 @@ static const char sample[] =
 	"Prices could reportedly rise 4.5% in 2025, according to people familiar with "
 	"the matter! Some experts believe it is likely... \"Nobody knows,\" she said.";
 
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_warm_up(1);
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int fd = -1;

@@ -10,6 +10,14 @@
 #include "config.h"
 #include "fuzz.h"
 
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_warm_up(0);
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static spanvec sv;

@@ -93,6 +93,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s FILE-OR-FOLDER...\n", argv[0]);
 		return 2;
 	}
+	LLVMFuzzerInitialize(&argc, &argv);
 	for (int i = 1; i < argc; i++) replay_path(argv[i]);
 	printf("1..%d\n", ntests);
 	return nbad ? 1 : 0;
