@@ -184,7 +184,7 @@ void stem_lower(const char *s, size_t len, strbuf *out)
 /* ---- the stemmer and its cache ------------------------------------------ */
 
 #define CACHE_WAYS 4
-#define CACHE_SETS 2048          /* 8192 slots x 64 bytes = 512 KiB */
+#define CACHE_SETS 16384         /* 65536 slots x 64 bytes = 4 MiB: a news vocabulary fits */
 #define CACHE_STR 29             /* longest word (and stem) cached */
 
 typedef struct cache_slot {
