@@ -698,15 +698,19 @@ int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths, const
 		return 3;
 	}
 
-	/* from here on, the first SIGINT/SIGTERM stops the run cleanly */
+	/* From here on, the first SIGINT/SIGTERM stops the run cleanly. A
+	 * signal the caller ignores (SIGINT for a job that a script started
+	 * in the background) stays ignored. */
 	struct sigaction sa, old_int, old_term;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESTART; /* reads and SQLite calls go on; the flag is polled */
 	atomic_store(&stop_signal, 0);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGINT, NULL, &old_int);
+	sigaction(SIGTERM, NULL, &old_term);
+	if (old_int.sa_handler != SIG_IGN) sigaction(SIGINT, &sa, NULL);
+	if (old_term.sa_handler != SIG_IGN) sigaction(SIGTERM, &sa, NULL);
 
 	unsigned nworkers = opt->jobs;
 	if (nworkers == 0) {

@@ -26,6 +26,11 @@ content() {
 total=$(q "$T/ref.db" "SELECT count(*) FROM documents")
 ref=$(content "$T/ref.db")
 
+# A job started in the background by a script ignores SIGINT, and so does
+# claimcheck then (as a program should): start the runs with the default
+# action, as an interactive shell would.
+# (env execs claimcheck, so $! is claimcheck's pid)
+
 # wait_read PID BYTES: until the process has read BYTES (or has ended)
 wait_read() {
 	while kill -0 "$1" 2>/dev/null; do
@@ -38,7 +43,7 @@ wait_read() {
 # stop_once SIG STATUS NAME
 stop_once() {
 	db="$T/$1.db"
-	"$CLAIMCHECK" run -j2 -o "$db" "$C" >"$T/$1.out" 2>"$T/$1.err" &
+	env --default-signal=INT "$CLAIMCHECK" run -j2 -o "$db" "$C" >"$T/$1.out" 2>"$T/$1.err" &
 	pid=$!
 	wait_read $pid 1500000
 	kill -"$1" $pid
@@ -65,7 +70,7 @@ stop_once TERM 143 SIGTERM
 # two signals: the second one exits at once. Both are sent while the
 # process is stopped, so they arrive together.
 db="$T/twice.db"
-"$CLAIMCHECK" run -q -j2 -o "$db" "$C" 2>"$T/twice.err" &
+env --default-signal=INT "$CLAIMCHECK" run -q -j2 -o "$db" "$C" 2>"$T/twice.err" &
 pid=$!
 wait_read $pid 1500000
 kill -STOP $pid
@@ -82,6 +87,16 @@ if [ -e "$db" ]; then
 fi
 "$CLAIMCHECK" run -q -j2 -o "$db" "$C"; expect_status "two signals: re-run" 0 $?
 expect_eq "two signals: same content as an uninterrupted run" "$ref" "$(content "$db")"
+
+# an ignored SIGINT stays ignored
+db="$T/ignored.db"
+"$CLAIMCHECK" run -q -j2 -o "$db" "$C" 2>"$T/ignored.err" &
+pid=$!
+wait_read $pid 1500000
+kill -INT $pid
+wait $pid
+expect_status "SIGINT ignored by the caller" 0 $?
+expect_eq "SIGINT ignored: all done" "$total" "$(q "$db" "SELECT documents FROM runs WHERE id = 1")"
 
 "$CLAIMCHECK" run --help >"$T/help"
 expect_grep "--help documents the signal exit status" "130 or 143 stopped by" "$T/help"
