@@ -1906,8 +1906,14 @@ static pinfo pp_seq(pparse *P)
 		}
 		a = pp_quant(P, a);
 		if (a.exact) {
+			/* pi_concat consumes a: never touch it again */
 			run = pi_concat(run, a);
 			if (run.exact) continue;
+			/* the run grew past exactness (too long, too many
+			 * strings): fold what it requires in, start a new one */
+			r = pi_concat(r, run);
+			run = pi_str("", 0);
+			continue;
 		}
 		/* a run of exact atoms ended: fold it in whole, then the atom */
 		r = pi_concat(r, run);
