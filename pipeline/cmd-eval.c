@@ -297,6 +297,8 @@ static void print_table(FILE *out, const ruleset *rs, const eval_result *r, cons
 			table_row(out, "cue (exact)", &r->unc_cue_exact);
 			table_row(out, "cue (overlap)", &r->unc_cue_overlap);
 		}
+		table_row(out, "score >= 0.5", &r->unc_score50);
+		table_row(out, "score >= 0.9", &r->unc_score90);
 	}
 	if (r->att_records) {
 		fprintf(out, "\nAttribution: %llu records, %llu with a source\n",
@@ -367,6 +369,8 @@ static json_t *result_json(const ruleset *rs, const eval_result *r, const char *
 				      counts_json(&r->unc_sentence, 1));
 		json_object_set_new(u, "cue_exact", r->unc_has_cues ? counts_json(&r->unc_cue_exact, 0) : json_null());
 		json_object_set_new(u, "cue_overlap", r->unc_has_cues ? counts_json(&r->unc_cue_overlap, 0) : json_null());
+		json_object_set_new(u, "score50", counts_json(&r->unc_score50, 1));
+		json_object_set_new(u, "score90", counts_json(&r->unc_score90, 1));
 		json_object_set_new(o, "uncertainty", u);
 	} else {
 		json_object_set_new(o, "uncertainty", json_null());
@@ -460,6 +464,8 @@ static void print_tsv(FILE *out, const ruleset *rs, const eval_result *r, uint64
 			tsv_counts(out, "uncertainty", "cue_exact", &r->unc_cue_exact);
 			tsv_counts(out, "uncertainty", "cue_overlap", &r->unc_cue_overlap);
 		}
+		tsv_counts(out, "uncertainty", "score50", &r->unc_score50);
+		tsv_counts(out, "uncertainty", "score90", &r->unc_score90);
 	}
 	if (r->att_records) {
 		tsv_num(out, "attribution", "records", r->att_records);

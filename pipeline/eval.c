@@ -624,6 +624,11 @@ static void score_uncertainty(evaluator *e, const analysis *a, int gold_pos, jso
 	r->unc_records++;
 	if (gold_pos) r->unc_positive++;
 	count_decision(&r->unc_sentence, gold_pos, pred_pos);
+	double top = 0;
+	for (size_t i = 0; i < a->sents.n; i++)
+		if (a->sents.v[i].sc.uncertainty > top) top = a->sents.v[i].sc.uncertainty;
+	count_decision(&r->unc_score50, gold_pos, top >= 0.5);
+	count_decision(&r->unc_score90, gold_pos, top >= 0.9);
 	count_hits(e, 0, gold_pos);
 	if (cues) {
 		strings_for_match(e, cues, NULL, &e->ucues);

@@ -137,6 +137,12 @@ typedef struct eval_result {
 	 * section of its category (source: attribution, else uncertainty) */
 	eval_hits *rule_hits;
 	size_t nrules;
+
+	/* calibration, over the uncertainty records: a record counts as
+	 * predicted uncertain at threshold 0.5 (0.9) when the highest
+	 * uncertainty score of its sentences (score.h) is at least 0.5 (0.9);
+	 * tp, fp, fn and tn against the gold label */
+	eval_counts unc_score50, unc_score90;
 } eval_result;
 
 typedef struct evaluator evaluator;

@@ -104,6 +104,7 @@ for f in $sets; do
 		row "$name" "sentence F1" "$(v uncertainty sentence.f1)"
 		row "$name" "sentence P / R" "$(v uncertainty sentence.precision) / $(v uncertainty sentence.recall)"
 		[ -n "$(v uncertainty cue_exact.f1)" ] && row "$name" "cue F1 (exact)" "$(v uncertainty cue_exact.f1)"
+		row "$name" "precision at score >= 0.5 / 0.9" "$(v uncertainty score50.precision) / $(v uncertainty score90.precision)"
 	fi
 	if [ -n "$(v attribution records)" ]; then
 		row "$name" "has-source F1" "$(v attribution has_source.f1)"

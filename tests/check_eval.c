@@ -276,6 +276,16 @@ START_TEST(test_uncertainty_records)
 	ck_assert_uint_eq(r->unc_cue_exact.fp, 2);
 	ck_assert_uint_eq(r->unc_cue_exact.fn, 2);
 	ck_assert_uint_eq(r->unc_cue_overlap.tp, 3);
+	/* calibration: scores 0.6 (may), 0.6 (may), 0, 0.6 (expected), 0.5
+	 * (either-or), 0 against gold yes, no, yes, yes, yes, no */
+	ck_assert_uint_eq(r->unc_score50.tp, 3);
+	ck_assert_uint_eq(r->unc_score50.fp, 1);
+	ck_assert_uint_eq(r->unc_score50.fn, 1);
+	ck_assert_uint_eq(r->unc_score50.tn, 1);
+	ck_assert_uint_eq(r->unc_score90.tp, 0);
+	ck_assert_uint_eq(r->unc_score90.fp, 0);
+	ck_assert_uint_eq(r->unc_score90.fn, 4);
+	ck_assert_uint_eq(r->unc_score90.tn, 2);
 	long may = ruleset_find(rs, "hedge.may");
 	ck_assert_uint_eq(r->rule_hits[may].hits, 2);
 	ck_assert_uint_eq(r->rule_hits[may].tp, 1);

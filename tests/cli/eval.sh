@@ -29,6 +29,9 @@ expect_grep "uncertain count" "Uncertainty: 8 records, 6 uncertain" "$T/u.txt"
 expect_grep "sentence row" "  sentence                     5       1       1     0.833   0.833   0.833" "$T/u.txt"
 expect_grep "cue exact row" "  cue (exact)                  5       2       2     0.714   0.714   0.714" "$T/u.txt"
 expect_grep "cue overlap row" "  cue (overlap)                6       1       1     0.857   0.857   0.857" "$T/u.txt"
+# calibration: u3 scores 0.84 (might 0.6, some say 0.6), the others 0.6 or 0.5 or 0
+expect_grep "score 0.5 row" "  score >= 0.5                 5       1       1     0.833   0.833   0.833" "$T/u.txt"
+expect_grep "score 0.9 row" "  score >= 0.9                 0       0       6         -   0.000       -" "$T/u.txt"
 expect_no_grep "no attribution section" "Attribution" "$T/u.txt"
 # rules under the default --min-hits 5 are listed on one line, with hits/tp
 expect_grep "few-hit rules" "fewer than 5 hits (hits/tp): hedge.may 3/2, weasel.vague 2/2, spec.either-or 1/1, spec.expected 1/1" "$T/u.txt"
@@ -46,6 +49,7 @@ expect_eq "json records" "8|0" "$(jx "$T/u.json" '$.records')|$(jx "$T/u.json" '
 expect_eq "json sentence counts" "5 1 1 1" "$(jx "$T/u.json" '$.uncertainty.sentence.tp') $(jx "$T/u.json" '$.uncertainty.sentence.fp') $(jx "$T/u.json" '$.uncertainty.sentence.fn') $(jx "$T/u.json" '$.uncertainty.sentence.tn')"
 expect_eq "json sentence f1" "0.8333" "$(jx "$T/u.json" '$.uncertainty.sentence.f1')"
 expect_eq "json cue exact" "5|0.7143" "$(jx "$T/u.json" '$.uncertainty.cue_exact.tp')|$(jx "$T/u.json" '$.uncertainty.cue_exact.precision')"
+expect_eq "json score50" "5|1|0.8333" "$(jx "$T/u.json" '$.uncertainty.score50.tp')|$(jx "$T/u.json" '$.uncertainty.score50.tn')|$(jx "$T/u.json" '$.uncertainty.score50.precision')"
 expect_eq "json cue overlap" "0.8571" "$(jx "$T/u.json" '$.uncertainty.cue_overlap.recall')"
 expect_eq "json no attribution" "" "$(jx "$T/u.json" '$.attribution')"
 expect_eq "json worst rule first" "hedge.may|3|2|0.6667" "$(jx "$T/u.json" '$.rules[0].rule')|$(jx "$T/u.json" '$.rules[0].hits')|$(jx "$T/u.json" '$.rules[0].tp')|$(jx "$T/u.json" '$.rules[0].precision')"
