@@ -155,7 +155,7 @@ static unsigned word_class(const char *w, size_t n)
 		unsigned e = word_table[k];
 		if (!e) return 0;
 		const char *c = word_classes[e - 1].w;
-		if (memcmp(c, w, n) == 0 && c[n] == '\0') return word_classes[e - 1].cls;
+		if (strncmp(c, w, n) == 0 && c[n] == '\0') return word_classes[e - 1].cls; /* c may be shorter than n */
 		k = (k + 1) & (WT_SLOTS - 1);
 	}
 }
