@@ -210,6 +210,13 @@ unsigned run_shard_of(const char *key, unsigned n)
 		h ^= *p;
 		h *= 1099511628211ULL;
 	}
+	/* FNV-1a's low bits are weak (the lowest is the parity of the
+	 * key's bytes): finish with MurmurHash3's 64-bit mix */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb3fe1a85ec53ULL;
+	h ^= h >> 33;
 	return n > 1 ? (unsigned)(h % n) + 1 : 1;
 }
 

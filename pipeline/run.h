@@ -31,8 +31,8 @@ typedef struct run_options {
 				    * shard_n 0 or 1 = all documents */
 } run_options;
 
-/* The shard (1..n) of a document key: FNV-1a 64 of the key's bytes, modulo
- * n, plus one. Depends only on the key, so N runs with --shard 1/N ...
+/* The shard (1..n) of a document key: FNV-1a 64 of the key's bytes, mixed
+ * by MurmurHash3's 64-bit finalizer, modulo n, plus one. Depends only on the key, so N runs with --shard 1/N ...
  * N/N over the same inputs partition their documents exactly, on any
  * machine and with any -j. n == 0 is taken as 1. */
 unsigned run_shard_of(const char *key, unsigned n);
