@@ -2162,7 +2162,9 @@ static int compile_pattern(loader *L, const raw_val *v, uint32_t rule, rs_patter
 
 	int errcode;
 	PCRE2_SIZE erroff;
-	uint32_t opts = PCRE2_UTF | PCRE2_UCP;
+	/* PCRE2_USE_OFFSET_LIMIT lets tag.c stop a gated pattern's search
+	 * after the last place its required literal occurs */
+	uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_USE_OFFSET_LIMIT;
 #ifdef PCRE2_MATCH_INVALID_UTF
 	opts |= PCRE2_MATCH_INVALID_UTF;
 #endif
