@@ -92,14 +92,17 @@ struct ruleset {
 
 	/* Literal prefilter (ruleset.c): a DFA over ASCII-folded bytes that
 	 * finds, in one pass over a sentence, which patterns can match there.
-	 * Pattern p (patterns first, then xpatterns numbered after them) runs
-	 * only if gated[p] is 0 or the DFA reached one of its literals. */
+	 * Pattern p (patterns first, then xpatterns numbered after them) has
+	 * the gates gate_off[p] .. gate_off[p+1], each a set of literals every
+	 * match contains one of; it runs only if gated[p] is 0 or the DFA
+	 * reached a literal of each of its gates. */
 	uint8_t ac_class[256];
 	uint32_t ac_nclass, ac_nstates;
 	uint32_t *ac_delta;    /* state * ac_nclass + class -> state | AC_OUT if it has outputs */
 	uint32_t *ac_out_off;  /* state -> ac_out[ac_out_off[s] .. ac_out_off[s+1]) */
-	uint32_t *ac_out;
-	uint8_t *gated;
+	uint32_t *ac_out;      /* gate numbers */
+	uint8_t *gated;        /* pattern -> it has gates */
+	uint32_t *gate_off;    /* pattern -> its first gate (npat + 1 entries) */
 
 	uint32_t max_groups;   /* most capture groups in any pattern */
 	uint32_t max_elems;    /* longest item */

@@ -1461,30 +1461,40 @@ static void lint_nested_quantifiers(loader *L, const raw_val *v)
 
 /* ---- literal prefilter ---------------------------------------------------
  *
- * For each pattern, find a set of literal strings (ASCII, lower-cased)
- * such that every match contains at least one of them, by walking the
- * pattern: literals, small classes and alternations give exact sets of
- * strings; concatenation multiplies them (up to LIT_MAX_SET); anything
- * else (\w, classes, ., repeats) breaks them, and the best set of one
- * side is kept. Anything this walk does not understand leaves the
- * pattern without a prefilter: it then runs on every sentence. The sets
- * of all patterns go into one Aho-Corasick automaton (a DFA over bytes
- * with ASCII letters folded), run once over each sentence by tag.c.
+ * For each pattern, find sets of literal strings (ASCII, lower-cased)
+ * such that every match contains at least one string of each set (a
+ * conjunction of "gates"), by walking the pattern: literals, small
+ * classes and alternations give exact sets of strings; concatenation
+ * multiplies them (up to LIT_MAX_SET); anything else (\w, classes, .,
+ * repeats) breaks them. A concatenation of two parts that each require
+ * a set requires both sets ("a role word ... and a reporting verb"); an
+ * alternation of two conjunctions requires, for each pair of their sets,
+ * the union of the pair. At most LIT_MAX_CONJ sets are kept per node,
+ * the most selective ones (longest shortest string, then fewest
+ * strings). Anything this walk does not understand leaves the pattern
+ * without a prefilter: it then runs on every sentence. The sets of all
+ * patterns go into one Aho-Corasick automaton (a DFA over bytes with
+ * ASCII letters folded), run once over each sentence by tag.c; a pattern
+ * runs only if every one of its sets was seen.
  */
 
 #define LIT_MAX_SET 64         /* strings in an exact set */
 #define LIT_MAX_LEN 64         /* bytes in a string of an exact set */
 #define LIT_MIN_USEFUL 3       /* shorter literals match almost everywhere */
+#define LIT_MAX_CONJ 4         /* required sets kept per node */
 #define AC_MAX_STATES 60000
 
 typedef VEC(char *) strset;
 typedef VEC(strset) strsets;
+typedef VEC(strsets) strsetss;
 
 typedef struct pinfo {
 	int exact;     /* 1: ex holds every string the node can match */
+	int pre;       /* exact == 0: every match starts with one of ex */
 	strset ex;
-	int all;       /* exact == 0: no constraint at all */
-	strset m;      /* exact == 0, all == 0: every match contains one of these */
+	strsets req;   /* exact == 0: every match contains one string of each of
+			* these sets (up to LIT_MAX_CONJ of them); no sets, no
+			* prefixes: no constraint at all */
 } pinfo;
 
 typedef struct pparse {
@@ -1502,7 +1512,8 @@ static void set_free(strset *a)
 static void set_add(strset *a, const char *x, size_t len)
 {
 	for (size_t i = 0; i < a->n; i++)
-		if (strlen(a->v[i]) == len && memcmp(a->v[i], x, len) == 0) return;
+		if (a->v[i][0] == (len ? x[0] : 0) && strncmp(a->v[i], x, len) == 0 && a->v[i][len] == 0)
+			return;
 	VEC_PUSH(a, xstrndup(x, len));
 }
 
@@ -1512,10 +1523,15 @@ static void set_move_all(strset *dst, strset *src)
 	set_free(src);
 }
 
+static void sets_free(strsets *a)
+{
+	for (size_t i = 0; i < a->n; i++) set_free(&a->v[i]);
+	VEC_FREE(a);
+}
+
 static pinfo pi_any(void)
 {
 	pinfo r = {0};
-	r.all = 1;
 	return r;
 }
 
@@ -1530,7 +1546,7 @@ static pinfo pi_str(const char *x, size_t len)
 static void pi_free(pinfo *a)
 {
 	set_free(&a->ex);
-	set_free(&a->m);
+	sets_free(&a->req);
 }
 
 static size_t set_minlen(const strset *a)
@@ -1541,63 +1557,146 @@ static size_t set_minlen(const strset *a)
 	return a->n ? m : 0;
 }
 
-/* Give up exactness: the exact strings become the required ones. */
+/* Does every string of a contain a string of b? Then requiring a
+ * implies requiring b. (For large sets, only if they have the same
+ * strings in the same order: a 0 only costs a redundant set.) */
+static int set_implies(const strset *a, const strset *b)
+{
+	if (a->n * b->n > 1024) {
+		if (a->n != b->n) return 0;
+		for (size_t i = 0; i < a->n; i++)
+			if (strcmp(a->v[i], b->v[i])) return 0;
+		return 1;
+	}
+	for (size_t i = 0; i < a->n; i++) {
+		size_t j = 0;
+		while (j < b->n && !strstr(a->v[i], b->v[j])) j++;
+		if (j == b->n) return 0;
+	}
+	return 1;
+}
+
+/* Is required set a at least as selective as b: longer shortest
+ * string, then fewer strings? */
+static int set_better(const strset *a, const strset *b)
+{
+	size_t sa = set_minlen(a), sb = set_minlen(b);
+	return sa > sb || (sa == sb && a->n <= b->n);
+}
+
+/* Add required set x (taken over) to the conjunction r: a set implied
+ * by another is left out; past LIT_MAX_CONJ sets the least selective
+ * goes. */
+static void req_add(strsets *r, strset x)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		if (set_implies(&r->v[i], &x)) {
+			set_free(&x);
+			return;
+		}
+	}
+	size_t kept = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		if (set_implies(&x, &r->v[i])) set_free(&r->v[i]);
+		else r->v[kept++] = r->v[i];
+	}
+	r->n = kept;
+	VEC_PUSH(r, x);
+	if (r->n <= LIT_MAX_CONJ) return;
+	size_t worst = 0;
+	for (size_t i = 1; i < r->n; i++)
+		if (!set_better(&r->v[i], &r->v[worst])) worst = i;
+	set_free(&r->v[worst]);
+	r->v[worst] = r->v[--r->n];
+}
+
+/* Give up exactness and prefixes: the exact strings or prefixes become
+ * a required set (if long enough to be useful). */
 static void pi_to_match(pinfo *a)
 {
-	if (!a->exact) return;
-	a->exact = 0;
-	if (set_minlen(&a->ex) < LIT_MIN_USEFUL) {
-		a->all = 1;
-		set_free(&a->ex);
+	if (!a->exact && !a->pre) return;
+	a->exact = a->pre = 0;
+	strset x = a->ex;
+	memset(&a->ex, 0, sizeof a->ex);
+	if (!x.n || set_minlen(&x) < LIT_MIN_USEFUL) {
+		set_free(&x);
 		return;
 	}
-	a->m = a->ex;
+	req_add(&a->req, x);
+}
+
+/* Like pi_to_match, but the prefixes or exact strings (if long enough)
+ * go at the end of a->req, even past LIT_MAX_CONJ, and nothing is pruned.
+ * Returns 1 if they were added. */
+static int pi_fold(pinfo *a)
+{
+	if (!a->exact && !a->pre) return 0;
+	a->exact = a->pre = 0;
+	strset x = a->ex;
 	memset(&a->ex, 0, sizeof a->ex);
-	a->all = 0;
+	if (!x.n || set_minlen(&x) < LIT_MIN_USEFUL) {
+		set_free(&x);
+		return 0;
+	}
+	VEC_PUSH(&a->req, x);
+	return 1;
+}
+
+/* out = every string of a followed by one of b; 0 (and out empty) if
+ * that makes too many or too long strings. */
+static int set_product(const strset *a, const strset *b, strset *out)
+{
+	memset(out, 0, sizeof *out);
+	if (a->n * b->n > LIT_MAX_SET) return 0;
+	for (size_t i = 0; i < a->n; i++) {
+		for (size_t j = 0; j < b->n; j++) {
+			size_t la = strlen(a->v[i]), lb = strlen(b->v[j]);
+			if (la + lb > LIT_MAX_LEN) {
+				set_free(out);
+				return 0;
+			}
+			char buf[2 * LIT_MAX_LEN + 1];
+			memcpy(buf, a->v[i], la);
+			memcpy(buf + la, b->v[j], lb);
+			set_add(out, buf, la + lb);
+		}
+	}
+	return 1;
+}
+
+static void req_move_all(strsets *dst, strsets *src)
+{
+	for (size_t i = 0; i < src->n; i++) req_add(dst, src->v[i]);
+	VEC_FREE(src);
 }
 
 static pinfo pi_concat(pinfo a, pinfo b)
 {
-	if (a.exact && b.exact && a.ex.n * b.ex.n <= LIT_MAX_SET) {
-		pinfo r = {0};
-		int ok = 1;
+	pinfo r = {0};
+	if (a.exact && b.exact && set_product(&a.ex, &b.ex, &r.ex)) {
 		r.exact = 1;
-		for (size_t i = 0; i < a.ex.n && ok; i++)
-			for (size_t j = 0; j < b.ex.n && ok; j++) {
-				size_t la = strlen(a.ex.v[i]), lb = strlen(b.ex.v[j]);
-				if (la + lb > LIT_MAX_LEN) {
-					ok = 0;
-					break;
-				}
-				char buf[2 * LIT_MAX_LEN + 1];
-				memcpy(buf, a.ex.v[i], la);
-				memcpy(buf + la, b.ex.v[j], lb);
-				set_add(&r.ex, buf, la + lb);
-			}
-		if (ok) {
-			pi_free(&a);
-			pi_free(&b);
-			return r;
-		}
-		pi_free(&r);
-	}
-	pi_to_match(&a);
-	pi_to_match(&b);
-	if (a.all) {
 		pi_free(&a);
-		return b;
-	}
-	if (b.all) {
 		pi_free(&b);
-		return a;
+		return r;
 	}
-	size_t sa = set_minlen(&a.m), sb = set_minlen(&b.m);
-	if (sa > sb || (sa == sb && a.m.n <= b.m.n)) {
-		pi_free(&b);
-		return a;
+	/* the prefixes of the whole: a's, extended by b's when a is exact */
+	if (a.exact && b.pre && set_product(&a.ex, &b.ex, &r.ex)) {
+		r.pre = 1;
+		b.pre = 0; /* its prefixes are in r's */
+		set_free(&b.ex);
+	} else if (a.exact || a.pre) {
+		r.pre = 1;
+		r.ex = a.ex;
+		memset(&a.ex, 0, sizeof a.ex);
 	}
+	a.exact = a.pre = 0;
+	/* both parts are required: so are the sets of both */
+	pi_to_match(&b);
+	req_move_all(&r.req, &a.req);
+	req_move_all(&r.req, &b.req);
 	pi_free(&a);
-	return b;
+	pi_free(&b);
+	return r;
 }
 
 static pinfo pi_alt(pinfo a, pinfo b)
@@ -1607,16 +1706,31 @@ static pinfo pi_alt(pinfo a, pinfo b)
 		pi_free(&b);
 		return a;
 	}
-	pi_to_match(&a);
-	pi_to_match(&b);
-	if (a.all || b.all) {
-		pi_free(&a);
-		pi_free(&b);
-		return pi_any();
+	pinfo r = {0};
+	if ((a.exact || a.pre) && (b.exact || b.pre) && a.ex.n + b.ex.n <= LIT_MAX_SET) {
+		/* every match starts with a prefix of one side or the other */
+		r.pre = 1;
+		for (size_t k = 0; k < a.ex.n; k++) VEC_PUSH(&r.ex, xstrdup(a.ex.v[k]));
+		for (size_t k = 0; k < b.ex.n; k++) set_add(&r.ex, b.ex.v[k], strlen(b.ex.v[k]));
 	}
-	set_move_all(&a.m, &b.m);
+	/* the prefixes of a side may be more useful as a required set (the
+	 * union of r's prefixes can have short strings): they go last */
+	int fa = pi_fold(&a), fb = pi_fold(&b);
+	/* a match of either side contains a string of a.req[i] or of
+	 * b.req[j], for every i and j */
+	for (size_t i = 0; i < a.req.n; i++) {
+		for (size_t j = 0; j < b.req.n; j++) {
+			if (r.pre && fa && fb && i == a.req.n - 1 && j == b.req.n - 1)
+				continue; /* the union of the prefixes: r.ex */
+			strset u = {0};
+			for (size_t k = 0; k < a.req.v[i].n; k++) VEC_PUSH(&u, xstrdup(a.req.v[i].v[k]));
+			for (size_t k = 0; k < b.req.v[j].n; k++) set_add(&u, b.req.v[j].v[k], strlen(b.req.v[j].v[k]));
+			req_add(&r.req, u);
+		}
+	}
+	pi_free(&a);
 	pi_free(&b);
-	return a;
+	return r;
 }
 
 static pinfo pi_optional(pinfo a)
@@ -1869,7 +1983,11 @@ static pinfo pp_quant(pparse *P, pinfo a)
 		pi_free(&a);
 		return pi_any();
 	}
-	pi_to_match(&a); /* at least once: its strings are still required */
+	/* at least once: a match starts like a */
+	if (a.exact) {
+		a.exact = 0;
+		a.pre = 1;
+	}
 	return a;
 }
 
@@ -1933,42 +2051,63 @@ static pinfo pp_alt(pparse *P)
 	return r;
 }
 
-/* The literals one of which every match of pattern s contains, or an
- * empty set if none could be found. */
-static strset pattern_literals(const char *s, size_t n)
+/* Sets of literals such that every match of pattern s contains one
+ * string of each, or no sets if none could be found. */
+static strsets pattern_literals(const char *s, size_t n)
 {
 	pparse P = {s, n, 0, 0};
 	pinfo r = pp_alt(&P);
-	strset out = {0};
+	strsets out = {0};
 	if (P.i != n) P.fail = 1;
 	pi_to_match(&r);
-	if (!P.fail && !r.all && set_minlen(&r.m) >= LIT_MIN_USEFUL) {
-		out = r.m;
-		memset(&r.m, 0, sizeof r.m);
+	if (!P.fail) {
+		for (size_t i = 0; i < r.req.n; i++) {
+			if (set_minlen(&r.req.v[i]) >= LIT_MIN_USEFUL) {
+				VEC_PUSH(&out, r.req.v[i]);
+				memset(&r.req.v[i], 0, sizeof r.req.v[i]);
+			}
+		}
 	}
 	pi_free(&r);
 	return out;
 }
 
-/* Build the automaton over lits[k] -> pattern number k. */
-static void build_prefilter(ruleset *rs, strset *lits, size_t npat)
+/* Build the automaton over the sets of pattern k, lits[k].v[i] -> gate
+ * rs->gate_off[k] + i. Sets that would make it too big are left out. */
+static void build_prefilter(ruleset *rs, strsets *lits, size_t npat)
 {
 	rs->gated = xcalloc(npat + 1, 1);
+	rs->gate_off = xcalloc(npat + 1, sizeof *rs->gate_off);
 	size_t total = 1;
+	uint32_t ngate = 0;
 	for (size_t k = 0; k < npat; k++) {
-		size_t sum = 0;
-		for (size_t j = 0; j < lits[k].n; j++) sum += strlen(lits[k].v[j]);
-		if (!lits[k].n || total + sum > AC_MAX_STATES) continue;
-		rs->gated[k] = 1;
-		total += sum;
+		size_t kept = 0;
+		for (size_t i = 0; i < lits[k].n; i++) {
+			strset *ls = &lits[k].v[i];
+			size_t sum = 0;
+			for (size_t j = 0; j < ls->n; j++) sum += strlen(ls->v[j]);
+			if (!ls->n || total + sum > AC_MAX_STATES) {
+				set_free(ls);
+				continue;
+			}
+			total += sum;
+			lits[k].v[kept++] = *ls;
+		}
+		lits[k].n = kept;
+		rs->gated[k] = kept > 0;
+		rs->gate_off[k] = ngate;
+		ngate += (uint32_t)kept;
 	}
+	rs->gate_off[npat] = ngate;
 	if (total == 1) return;
 
 	/* classes: one per byte used by a literal (ASCII letters folded) */
 	uint8_t used[256] = {0};
 	for (size_t k = 0; k < npat; k++)
-		for (size_t j = 0; rs->gated[k] && j < lits[k].n; j++)
-			for (const unsigned char *p = (const unsigned char *)lits[k].v[j]; *p; p++) used[*p] = 1;
+		for (size_t i = 0; i < lits[k].n; i++)
+			for (size_t j = 0; j < lits[k].v[i].n; j++)
+				for (const unsigned char *p = (const unsigned char *)lits[k].v[i].v[j]; *p; p++)
+					used[*p] = 1;
 	uint32_t nc = 1;
 	uint8_t cls_of[256] = {0};
 	for (int b = 0; b < 256; b++)
@@ -1986,16 +2125,18 @@ static void build_prefilter(ruleset *rs, strset *lits, size_t npat)
 	VEC(uint32_t) own_next = {0};
 	uint32_t ns = 1;
 	for (size_t k = 0; k < npat; k++) {
-		for (size_t j = 0; rs->gated[k] && j < lits[k].n; j++) {
-			uint32_t st = 0;
-			for (const unsigned char *p = (const unsigned char *)lits[k].v[j]; *p; p++) {
-				uint32_t c = rs->ac_class[*p];
-				if (!delta[st * nc + c]) delta[st * nc + c] = ns++;
-				st = delta[st * nc + c];
+		for (size_t i = 0; i < lits[k].n; i++) {
+			for (size_t j = 0; j < lits[k].v[i].n; j++) {
+				uint32_t st = 0;
+				for (const unsigned char *p = (const unsigned char *)lits[k].v[i].v[j]; *p; p++) {
+					uint32_t c = rs->ac_class[*p];
+					if (!delta[st * nc + c]) delta[st * nc + c] = ns++;
+					st = delta[st * nc + c];
+				}
+				VEC_PUSH(&own_target, rs->gate_off[k] + (uint32_t)i);
+				VEC_PUSH(&own_next, own_head[st]);
+				own_head[st] = (uint32_t)own_target.n;
 			}
-			VEC_PUSH(&own_target, (uint32_t)k);
-			VEC_PUSH(&own_next, own_head[st]);
-			own_head[st] = (uint32_t)own_target.n;
 		}
 	}
 
@@ -2153,7 +2294,7 @@ static void check_frags(loader *L)
 }
 
 static int compile_pattern(loader *L, const raw_val *v, uint32_t rule, rs_pattern *out,
-			   strset *lits)
+			   strsets *lits)
 {
 	strbuf exp = {0};
 	seg_maps map = {0};
@@ -2224,7 +2365,7 @@ done:
 	return rc;
 }
 
-static void compile_rules(loader *L, strsets *lits, strsets *xlits)
+static void compile_rules(loader *L, strsetss *lits, strsetss *xlits)
 {
 	ruleset *rs = L->rs;
 	for (size_t r = 0; r < L->raw.n; r++) {
@@ -2238,7 +2379,7 @@ static void compile_rules(loader *L, strsets *lits, strsets *xlits)
 		x->pat = (uint32_t)rs->patterns.n;
 		for (size_t k = 0; k < rr->pattern.n; k++) {
 			rs_pattern p;
-			strset ls;
+			strsets ls;
 			if (compile_pattern(L, &rr->pattern.v[k], (uint32_t)r, &p, &ls) == 0) {
 				VEC_PUSH(&rs->patterns, p);
 				VEC_PUSH(lits, ls);
@@ -2248,7 +2389,7 @@ static void compile_rules(loader *L, strsets *lits, strsets *xlits)
 		x->xpat = (uint32_t)rs->xpatterns.n;
 		for (size_t k = 0; k < rr->xpattern.n; k++) {
 			rs_pattern p;
-			strset ls;
+			strsets ls;
 			if (compile_pattern(L, &rr->xpattern.v[k], (uint32_t)r, &p, &ls) == 0) {
 				VEC_PUSH(&rs->xpatterns, p);
 				VEC_PUSH(xlits, ls);
@@ -2370,7 +2511,7 @@ ruleset *ruleset_load(const char *const *paths, size_t npaths, diags *d)
 	}
 	compile_lists(&L);
 	check_frags(&L);
-	strsets lits = {0}, xlits = {0};
+	strsetss lits = {0}, xlits = {0};
 	compile_rules(&L, &lits, &xlits);
 	for (size_t i = 0; i < L.frags.n; i++) {
 		const raw_frag *f = &L.frags.v[i];
@@ -2380,7 +2521,7 @@ ruleset *ruleset_load(const char *const *paths, size_t npaths, diags *d)
 	}
 	for (size_t i = 0; i < xlits.n; i++) VEC_PUSH(&lits, xlits.v[i]);
 	build_prefilter(rs, lits.v, lits.n);
-	for (size_t i = 0; i < lits.n; i++) set_free(&lits.v[i]);
+	for (size_t i = 0; i < lits.n; i++) sets_free(&lits.v[i]);
 	VEC_FREE(&lits);
 	VEC_FREE(&xlits);
 	for (size_t i = 0; i < rs->lists.n; i++) {
@@ -2446,6 +2587,7 @@ void ruleset_free(ruleset *rs)
 	free(rs->ac_out_off);
 	free(rs->ac_out);
 	free(rs->gated);
+	free(rs->gate_off);
 	segmenter_free(rs->seg);
 	free(rs);
 }

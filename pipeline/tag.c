@@ -72,8 +72,9 @@ struct tagger {
 	VEC(tag) cands;          /* this sentence's matches, before exceptions */
 	VEC(xspan) xspans;       /* this sentence's exception matches */
 	uint32_t *rule_mark;     /* rule -> generation in which it has a candidate */
-	uint32_t *pat_mark;      /* pattern -> generation in which the prefilter let it run */
-	uint32_t *pat_end;       /* pattern -> end of its last literal in the sentence (if marked) */
+	uint32_t *gate_mark;     /* gate -> generation in which the prefilter saw one of its literals */
+	uint32_t *gate_end;      /* gate -> end of its last literal in the sentence (if marked) */
+	uint32_t *pat_end;       /* pattern -> least gate_end of its gates (set by may_run) */
 	uint32_t *pat_slack;     /* pattern -> bytes a match may start after that end, or NO_LIMIT */
 	uint32_t gen;
 	VEC(uint32_t) marked;    /* rules with candidates in this sentence */
@@ -95,7 +96,9 @@ tagger *tagger_new(const ruleset *rs)
 	pcre2_set_depth_limit(t->mctx, DEPTH_LIMIT);
 	pcre2_jit_stack_assign(t->mctx, NULL, t->jstack);
 	t->rule_mark = xcalloc(rs->rules.n + 1, sizeof *t->rule_mark);
-	t->pat_mark = xcalloc(rs->patterns.n + rs->xpatterns.n + 1, sizeof *t->pat_mark);
+	size_t ngate = rs->gate_off ? rs->gate_off[rs->patterns.n + rs->xpatterns.n] : 0;
+	t->gate_mark = xcalloc(ngate + 1, sizeof *t->gate_mark);
+	t->gate_end = xcalloc(ngate + 1, sizeof *t->gate_end);
 	t->wc = xcalloc(WC_SLOTS, sizeof *t->wc);
 	size_t nidx = rs->index_off ? rs->index_off[rs->nkeys + 1] : 0;
 	t->hint = xcalloc(nidx + 1, sizeof *t->hint);
@@ -141,7 +144,8 @@ void tagger_free(tagger *t)
 	VEC_FREE(&t->pre_off);
 	free(t->wc);
 	free(t->rule_mark);
-	free(t->pat_mark);
+	free(t->gate_mark);
+	free(t->gate_end);
 	free(t->pat_end);
 	free(t->pat_slack);
 	free(t->hint);
@@ -329,11 +333,11 @@ static span group_span(const PCRE2_SIZE *ov, int rc, int g, uint32_t base)
  * sentence; each non-empty match becomes a candidate (or, for
  * except-patterns, an exception span). Returns 0, or the PCRE2 error code.
  *
- * Every match of a gated pattern contains one of its literals (ruleset.c),
- * so no match starts after the end of the last literal the prefilter saw
- * (plus the pattern's longest lookbehind): when the pattern allows it,
- * PCRE2's offset limit stops the search there instead of trying every
- * later start. */
+ * Every match of a gated pattern contains one literal of each of its
+ * gates (ruleset.c), so no match starts after the end of the last literal
+ * the prefilter saw of any gate (plus the pattern's longest lookbehind):
+ * when the pattern allows it, PCRE2's offset limit stops the search there
+ * instead of trying every later start. */
 static int run_pattern(tagger *t, size_t pi, int except, const char *text, span sent)
 {
 	const rs_pattern *p = except ? &t->rs->xpatterns.v[pi - t->rs->patterns.n] : &t->rs->patterns.v[pi];
@@ -382,8 +386,8 @@ static int run_pattern(tagger *t, size_t pi, int except, const char *text, span 
 	return 0;
 }
 
-/* Run the literal automaton over the sentence: mark the patterns that
- * may match in it. */
+/* Run the literal automaton over the sentence: mark the gates whose
+ * literals occur in it. */
 static void prefilter(tagger *t, const char *text, span sent)
 {
 	const ruleset *rs = t->rs;
@@ -401,16 +405,26 @@ static void prefilter(tagger *t, const char *text, span sent)
 			uint32_t s = st / nc;
 			uint32_t end = (uint32_t)(p + 1 - b);
 			for (uint32_t k = rs->ac_out_off[s]; k < rs->ac_out_off[s + 1]; k++) {
-				t->pat_mark[rs->ac_out[k]] = t->gen;
-				t->pat_end[rs->ac_out[k]] = end;
+				t->gate_mark[rs->ac_out[k]] = t->gen;
+				t->gate_end[rs->ac_out[k]] = end;
 			}
 		}
 	}
 }
 
-static int may_run(const tagger *t, size_t p)
+/* May pattern p match in this sentence: did the prefilter see a literal
+ * of each of its gates? Sets pat_end[p] for run_pattern. */
+static int may_run(tagger *t, size_t p)
 {
-	return !t->rs->gated[p] || t->pat_mark[p] == t->gen;
+	const ruleset *rs = t->rs;
+	if (!rs->gated[p]) return 1;
+	uint32_t end = UINT32_MAX;
+	for (uint32_t g = rs->gate_off[p]; g < rs->gate_off[p + 1]; g++) {
+		if (t->gate_mark[g] != t->gen) return 0;
+		if (t->gate_end[g] < end) end = t->gate_end[g];
+	}
+	t->pat_end[p] = end;
+	return 1;
 }
 
 static void pattern_failed(const ruleset *rs, const rs_pattern *p, int rc, cc_error *err,
@@ -547,7 +561,9 @@ int tag_sentence(tagger *t, const char *text, span sentence, const tokens *toks,
 	t->marked.n = 0;
 	if (++t->gen == 0) {
 		memset(t->rule_mark, 0, (rs->rules.n + 1) * sizeof *t->rule_mark);
-		memset(t->pat_mark, 0, (rs->patterns.n + rs->xpatterns.n + 1) * sizeof *t->pat_mark);
+		memset(t->gate_mark, 0,
+		       ((rs->gate_off ? rs->gate_off[rs->patterns.n + rs->xpatterns.n] : 0) + 1) *
+			       sizeof *t->gate_mark);
 		t->gen = 1;
 	}
 	if (sentence.end <= sentence.start) return 0;

@@ -6,6 +6,7 @@
 #include "testutil.h"
 #include "analyze.h"
 #include "ruleset.h"
+#include "ruleset-int.h"
 
 #include <string.h>
 
@@ -454,6 +455,69 @@ START_TEST(test_example_syntax)
 }
 END_TEST
 
+/* The prefilter's analysis of patterns (ruleset.c): how many literal sets
+ * ("gates") every match of the pattern must hit. The lists below are
+ * written as tries by the rule compiler. */
+static const struct {
+	const char *pattern;
+	uint32_t gates;
+} gate_cases[] = {
+	{"plain", 1},
+	{"(?<cue>%{verb})\\b", 1},
+	/* a list, a name, a list: both lists are required; the role list
+	 * counts twice, by its words' starts (analyst, economist, chief)
+	 * and by another word each must contain (analyst, economist,
+	 * executive) */
+	{"\\b%{role}\\s+\\p{Lu}\\w+\\s+%{verb}\\b", 3},
+	{"\\b(?:analyst|economist)\\s+\\p{Lu}\\w+\\s+%{verb}\\b", 2},
+	/* "called for" and "called on" have an optional part with no exact
+	 * strings: the prefixes "called"/"calls" still count */
+	{"(?:called(?:\\s+(?:for|on))?|calls)\\s+\\w+", 1},
+	/* a set with a string under three bytes is useless: "MP" */
+	{"\\b(?:MP|minister)\\s+\\p{Lu}\\w+\\s+%{verb}\\b", 1},
+	/* at most four sets, the most selective ones */
+	{"alpha\\s+beta\\s+gamma\\s+delta\\s+epsilon\\s+zeta", 4},
+	/* a set implied by another one is left out */
+	{"said\\s+\\w+\\s+said", 1},
+	{"(?:said|told)\\s+\\w+\\s+said", 1},
+	{"said\\s+\\w+\\s+(?:said|told)", 1},
+	/* alternatives of conjunctions: the union of each pair */
+	{"(?:one\\w\\s+two\\w|three\\w\\s+four\\w)", 4},
+	{"(?:alpha\\s+beta|gamma)", 2},
+	/* nothing required */
+	{"(?:alpha)?\\s+\\w+", 0},
+	{"\\p{Lu}\\w+", 0},
+	{"alpha|\\w+", 0},
+	/* what the walk does not understand: no gates */
+	{"(*UTF)alpha", 0},
+	{"(?x)alpha beta", 0},
+	/* lookarounds require nothing; repeats start like their body */
+	{"(?<=alpha )\\w+\\s+(?!beta)gamma", 1},
+	{"(?:abc)+\\s+said", 2},
+	{"(?:abc)*\\s+said", 1},
+};
+
+START_TEST(test_gates)
+{
+	char *text = xasprintf("[list verb]\nitems = said | says | told | called for | called on | noted\n"
+			       "[list role]\nitems = analyst | economist | chief executive | chief economist\n"
+			       "[rule s.x]\ncategory = source\npattern = %s\n", gate_cases[_i].pattern);
+	char *p = write_tmp("gates.rules", text);
+	diags d = {0};
+	const char *paths[1] = {p};
+	ruleset *rs = ruleset_load(paths, 1, &d);
+	if (!rs) dump(&d);
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_uint_eq(rs->patterns.n, 1);
+	ck_assert_uint_eq(rs->gate_off[1] - rs->gate_off[0], gate_cases[_i].gates);
+	ck_assert_int_eq(rs->gated[0], gate_cases[_i].gates > 0);
+	ruleset_free(rs);
+	diags_free(&d);
+	free(p);
+	free(text);
+}
+END_TEST
+
 START_TEST(test_categories)
 {
 	ck_assert_str_eq(category_name(CAT_HEDGE), "hedge");
@@ -485,6 +549,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_folder_equals_files_in_name_order);
 	tcase_add_test(tc, test_hash);
 	tcase_add_test(tc, test_categories);
+	tcase_add_loop_test(tc, test_gates, 0, sizeof gate_cases / sizeof gate_cases[0]);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "testutil.h"
 #include "tag.h"
+#include "ruleset-int.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -333,6 +334,68 @@ START_TEST(test_prefilter_and_empty_matches)
 }
 END_TEST
 
+/* Patterns gated by several literal sets at once (ruleset.c): each case
+ * gives the number of gates the analysis must find and what the tagger
+ * must still find with them. */
+static const struct {
+	const char *pattern;
+	uint32_t gates;
+	const char *sentence, *want;
+} gate_cases[] = {
+	/* a role word and a reporting verb */
+	{"\\b(?<role>analyst|economist|banker)\\s+\\p{Lu}\\w+\\s+(?<cue>said|told)\\b", 2,
+	 "The analyst Ann said so.", "g.x[analyst Ann said] cue=[said] role=[analyst]"},
+	{"\\b(?<role>analyst|economist|banker)\\s+\\p{Lu}\\w+\\s+(?<cue>said|told)\\b", 2,
+	 "The analyst Ann agreed; the banker said no.", ""},
+	/* the search stops after the end of the last literal of the gate
+	 * whose last literal comes first: here the role word */
+	{"\\b(?<role>analyst|economist|banker)\\s+\\p{Lu}\\w+\\s+(?<cue>said|told)\\b", 2,
+	 "He said the economist Bob told us.", "g.x[economist Bob told] cue=[told] role=[economist]"},
+	{"\\b(?<role>analyst|economist|banker)\\s+\\p{Lu}\\w+\\s+(?<cue>said|told)\\b", 2,
+	 "Ann told a banker Kim said it, the analyst Lee told us.",
+	 "g.x[banker Kim said] cue=[said] role=[banker]; g.x[analyst Lee told] cue=[told] role=[analyst]"},
+	/* prefixes through an optional group that has no literal of its own */
+	{"\\b(?<cue>call(?:ed(?:\\s+(?:for|on))?|s))\\s+\\p{Lu}\\w+", 1,
+	 "They called for Reform today.", "g.x[called for Reform] cue=[called for]"},
+	{"\\b(?<cue>call(?:ed(?:\\s+(?:for|on))?|s))\\s+\\p{Lu}\\w+", 1,
+	 "She calls Ann.", "g.x[calls Ann] cue=[calls]"},
+	/* an alternation of two conjunctions: the union of each pair */
+	{"\\b(?:alpha\\s+\\w+\\s+beta|gamma\\s+\\w+\\s+delta)\\b", 4,
+	 "Then alpha one beta went.", "g.x[alpha one beta]"},
+	{"\\b(?:alpha\\s+\\w+\\s+beta|gamma\\s+\\w+\\s+delta)\\b", 4,
+	 "Then gamma two delta went.", "g.x[gamma two delta]"},
+	{"\\b(?:alpha\\s+\\w+\\s+beta|gamma\\s+\\w+\\s+delta)\\b", 4,
+	 "Then alpha one delta went.", ""},
+	/* a repeated group starts like the group */
+	{"(?:abc)+\\s+\\w+\\s+(?<cue>said)", 2, "Xabcabc Ann said it.", "g.x[abcabc Ann said] cue=[said]"},
+	/* optional parts require nothing; case does not matter */
+	{"(?i)\\b(?:very\\s+)?(?<cue>likely|probable)\\s+(?:that\\s+)?\\w+\\s+will\\b", 2,
+	 "It is LIKELY prices WILL rise.", "g.x[LIKELY prices WILL] cue=[LIKELY]"},
+	/* a literal inside a lookbehind is not required */
+	{"(?<=according to )\\p{Lu}\\w+\\s+(?<cue>data)", 1,
+	 "Growth, according to Acme data, slowed.", "g.x[Acme data] cue=[data]"},
+};
+
+START_TEST(test_gates)
+{
+	char *rules = xasprintf("[rule g.x]\ncategory = source\npattern = %s\n", gate_cases[_i].pattern);
+	env e;
+	env_init(&e, "tag-gates.rules", rules);
+	free(rules);
+	ck_assert_uint_eq(e.rs->patterns.n, 1);
+	ck_assert_int_eq(e.rs->gated[0], gate_cases[_i].gates > 0);
+	ck_assert_uint_eq(e.rs->gate_off[1] - e.rs->gate_off[0], gate_cases[_i].gates);
+	char *got = run(&e, gate_cases[_i].sentence);
+	ck_assert_str_eq(got, gate_cases[_i].want);
+	free(got);
+	/* and again with the tagger's state from the first sentence */
+	got = run(&e, gate_cases[_i].sentence);
+	ck_assert_str_eq(got, gate_cases[_i].want);
+	free(got);
+	env_free(&e);
+}
+END_TEST
+
 START_TEST(test_many_sentences_reuse)
 {
 	/* the tagger is reused across sentences without stale state */
@@ -399,6 +462,7 @@ static Suite *make_suite(void)
 	tcase_add_loop_test(tc, test_auto_source, 0, sizeof anon_cases / sizeof anon_cases[0]);
 	tcase_add_test(tc, test_match_limit);
 	tcase_add_test(tc, test_prefilter_and_empty_matches);
+	tcase_add_loop_test(tc, test_gates, 0, sizeof gate_cases / sizeof gate_cases[0]);
 	tcase_add_test(tc, test_many_sentences_reuse);
 	tcase_add_test(tc, test_threads_share_ruleset);
 	suite_add_tcase(s, tc);
