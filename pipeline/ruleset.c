@@ -1907,9 +1907,10 @@ static pinfo pp_group(pparse *P)
 			P->i += 2;
 			pp_skip_past(P, '\'');
 		} else {
-			/* options: (?i) or (?i:...); no extended mode */
+			/* options: (?i) or (?i:...); no extended mode. Other
+			 * letters are not options: (?R) recurses, (?C) calls out */
 			size_t j = P->i + 1;
-			while (j < n && (((s[j] | 32) >= 'a' && (s[j] | 32) <= 'z') || s[j] == '-' || s[j] == '^')) {
+			while (j < n && s[j] && strchr("imnsUJ-^x", s[j])) {
 				if (s[j] == 'x') P->fail = 1;
 				j++;
 			}

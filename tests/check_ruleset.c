@@ -491,6 +491,8 @@ static const struct {
 	/* what the walk does not understand: no gates */
 	{"(*UTF)alpha", 0},
 	{"(?x)alpha beta", 0},
+	{"alpha(?R)?beta", 0},
+	{"(?i)alpha(?-i:beta)", 1},
 	/* lookarounds require nothing; repeats start like their body */
 	{"(?<=alpha )\\w+\\s+(?!beta)gamma", 1},
 	{"(?:abc)+\\s+said", 2},
