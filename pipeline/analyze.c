@@ -108,7 +108,8 @@ int analyze_document(analyzer *az, analysis *a)
 				add_warning(a, terr.msg);
 			r.tag_count = (uint32_t)(a->tags.n - r.tag_first);
 			r.ntokens = (uint32_t)az->toks.t.n;
-			score_sentence(w, az->rs, text, &az->toks, a->tags.v + r.tag_first, r.tag_count,
+			score_sentence(w, az->rs, text, &az->toks,
+				       a->tags.v ? a->tags.v + r.tag_first : NULL, r.tag_count,
 				       bl->kind == BLOCK_TITLE || bl->kind == BLOCK_HEADING, &r.sc);
 			doc_scores_add(&a->ds, &r.sc);
 			VEC_PUSH(&a->sents, r);

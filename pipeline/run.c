@@ -270,8 +270,14 @@ static void process_job(runner *r, analyzer *az, store *ro, job *j, result *res)
 		break;
 	case JOB_BAD:
 		a->doc.key = xstrdup(j->path);
-		a->doc.path = xstrdup(j->path);
 		cc_error_set(&a->err, -1, "%s", j->line.data ? j->line.data : "unreadable");
+		if (j->lineno > 0) { /* an over-long JSONL line, keyed FILE#line:N */
+			const char *hash = strrchr(j->path, '#');
+			a->doc.path = hash ? xstrndup(j->path, (size_t)(hash - j->path)) : xstrdup(j->path);
+			a->err.line = j->lineno;
+		} else {
+			a->doc.path = xstrdup(j->path);
+		}
 		rc = -1;
 		break;
 	}
@@ -529,11 +535,45 @@ static int stamp_file(const char *path, file_stamp *fs, int *trusted)
 /* Split a JSONL file into record jobs, reading it in blocks; a line longer
  * than max_bytes becomes an error record without being held in memory.
  * ft (may be NULL) follows the records; JOB_END closes it. */
+/* A JSONL line is complete (at its newline, or at the end of the file):
+ * queue it as a record, as an error if it was over the limit, or drop it
+ * if blank. Takes cur. */
+static void queue_line(runner *r, const char *path, job *cur, long lineno, int too_long,
+		       uint64_t *carry, uint64_t *queued)
+{
+	if (too_long) {
+		char msg[200];
+		snprintf(msg, sizeof msg, "record larger than the limit of %zu bytes", r->opt->max_bytes);
+		free(cur->path);
+		cur->path = xasprintf("%s#line:%ld", path, lineno);
+		cur->kind = JOB_BAD;
+		strbuf_puts(&cur->line, msg);
+		cur->in_bytes += *carry;
+		*carry = 0;
+		if (in_shard(r, cur->path)) {
+			queue_push(&r->jobs, cur);
+			(*queued)++;
+		} else {
+			job_free(cur);
+		}
+	} else if (cur->line.len == 0 || strspn(cur->line.data, " \t\r") == cur->line.len) {
+		*carry += cur->in_bytes;
+		job_free(cur); /* blank line */
+	} else {
+		cur->in_bytes += *carry;
+		*carry = 0;
+		queue_push(&r->jobs, cur);
+		(*queued)++;
+	}
+}
+
 static void queue_jsonl(runner *r, const char *path, file_track *ft)
 {
 	FILE *fp = fopen(path, "rb");
 	if (!fp) {
-		push_bad(r, path, strerror(errno));
+		char msg[300];
+		snprintf(msg, sizeof msg, "cannot open: %s", strerror(errno));
+		push_bad(r, path, msg);
 		if (ft) {
 			free(ft->path);
 			free(ft);
@@ -569,38 +609,15 @@ static void queue_jsonl(runner *r, const char *path, file_track *ft)
 			pos += take;
 			if (!nl) break;
 			pos++; /* the newline */
-			if (too_long) {
-				char msg[200];
-				snprintf(msg, sizeof msg, "line %ld: record larger than the limit of %zu bytes",
-					 lineno, r->opt->max_bytes);
-				free(cur->path);
-				cur->path = xasprintf("%s#line:%ld", path, lineno);
-				cur->kind = JOB_BAD;
-				strbuf_puts(&cur->line, msg);
-				cur->in_bytes += carry;
-				carry = 0;
-				if (in_shard(r, cur->path)) {
-					queue_push(&r->jobs, cur);
-					queued++;
-				} else {
-					job_free(cur);
-				}
-			} else if (cur->line.len == 0 ||
-				   strspn(cur->line.data, " \t\r") == cur->line.len) {
-				carry += cur->in_bytes;
-				job_free(cur); /* blank line */
-			} else {
-				cur->in_bytes += carry;
-				carry = 0;
-				queue_push(&r->jobs, cur);
-				queued++;
-			}
+			queue_line(r, path, cur, lineno, too_long, &carry, &queued);
 			cur = NULL;
 			lineno++;
 		}
 	}
 	if (ferror(fp)) {
-		push_bad(r, path, strerror(errno));
+		char msg[300];
+		snprintf(msg, sizeof msg, "read error after line %ld: %s", lineno - 1, strerror(errno));
+		push_bad(r, path, msg);
 		if (ft) ft->trusted = 0;
 	}
 	if (stopping()) { /* a part of the file was left unread: never record it */
@@ -608,14 +625,8 @@ static void queue_jsonl(runner *r, const char *path, file_track *ft)
 		job_free(cur);
 		cur = NULL;
 	}
-	if (cur) {
-		if (too_long || cur->line.len == 0) {
-			job_free(cur);
-		} else {
-			queue_push(&r->jobs, cur);
-			queued++;
-		}
-	}
+	if (cur) /* the last line, without a newline */
+		queue_line(r, path, cur, lineno, too_long, &carry, &queued);
 	fclose(fp);
 	if (ft) {
 		ft->queued = queued; /* read by the writer only after it pops JOB_END */

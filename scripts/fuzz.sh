@@ -45,7 +45,7 @@ if ! command -v "$CC" >/dev/null 2>&1 ||
 	exit 1
 fi
 
-CFLAGS="${FUZZ_STD:-} -g -O1 $SAN -DHAVE_CONFIG_H -DCC_FUZZ_WORKAROUNDS -I$BLD -I$SRC/pipeline -I$SRC/reports -I$SRC/tests/fuzz"
+CFLAGS="${FUZZ_STD:-} -g -O1 $SAN -DHAVE_CONFIG_H -I$BLD -I$SRC/pipeline -I$SRC/reports -I$SRC/tests/fuzz"
 CFLAGS="$CFLAGS -DPKGDATADIR=\"$SRC/rules\" -DSRCDIR_RULES=\"$SRC/rules\" -pthread ${FUZZ_DEP_CFLAGS:-}"
 
 # The library, instrumented for coverage (fuzzer-no-link).

@@ -61,7 +61,7 @@ expect_eq "database is intact" "ok" "$(q "$T/j.db" "PRAGMA integrity_check")"
 # a record over --max-bytes is refused by line; the others still run
 "$CLAIMCHECK" run -o "$T/k.db" --max-bytes 100000 "$J" >"$T/out" 2>"$T/err"
 expect_status "records over the limit" 1 $?
-expect_grep "huge record refused by line" "feed.jsonl#line:7: line 7: record larger than the limit of 100000 bytes" "$T/err"
+expect_grep "huge record refused by line" "feed.jsonl:7: record larger than the limit of 100000 bytes" "$T/err"
 expect_eq "the three long lines refused" "3" \
 	"$(q "$T/k.db" "SELECT count(*) FROM documents WHERE error LIKE '%larger than the limit%'")"
 expect_eq "small records still analysed" "3" "$(q "$T/k.db" "SELECT count(*) FROM documents WHERE error IS NULL")"

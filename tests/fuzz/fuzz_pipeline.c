@@ -55,12 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static analyzer *az;
 	static analysis a;
-	if (!az) {
+	if (!az)
 		az = analyzer_new(fuzz_rules());
-#ifdef CC_FUZZ_WORKAROUNDS
-		VEC_RESERVE(&a.tags, 1); /* see fuzz_rules.c */
-#endif
-	}
 	if (size < 1) return 0;
 	unsigned sel = data[0] % 5;
 	data++;
