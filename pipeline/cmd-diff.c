@@ -362,21 +362,7 @@ static void put_md(strbuf *b, const char *s)
 
 static void put_csv(strbuf *b, const char *s, int first)
 {
-	if (!first) strbuf_putc(b, ',');
-	size_t n = strlen(s);
-	int quote = n > 0 && (s[0] == ' ' || s[n - 1] == ' ');
-	for (size_t i = 0; i < n && !quote; i++)
-		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
-	if (!quote) {
-		strbuf_append(b, s, n);
-		return;
-	}
-	strbuf_putc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"') strbuf_putc(b, '"');
-		strbuf_putc(b, s[i]);
-	}
-	strbuf_putc(b, '"');
+	strbuf_csv_field(b, s, s ? strlen(s) : 0, first);
 }
 
 /* The rule ids of tag indexes, comma separated, once each. */

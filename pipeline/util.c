@@ -113,6 +113,25 @@ void strbuf_printf(strbuf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+void strbuf_csv_field(strbuf *b, const char *s, size_t n, int first)
+{
+	if (!first) strbuf_putc(b, ',');
+	if (!s) return;
+	int quote = n > 0 && (s[0] == ' ' || s[n - 1] == ' ');
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+	if (!quote) {
+		strbuf_append(b, s, n);
+		return;
+	}
+	strbuf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"') strbuf_putc(b, '"');
+		strbuf_putc(b, s[i]);
+	}
+	strbuf_putc(b, '"');
+}
+
 void strbuf_reset(strbuf *b)
 {
 	b->len = 0;

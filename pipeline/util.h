@@ -51,6 +51,10 @@ void strbuf_puts(strbuf *b, const char *s);
 void strbuf_putc(strbuf *b, char c);
 void strbuf_printf(strbuf *b, const char *fmt, ...) CC_PRINTF(2, 3);
 void strbuf_vprintf(strbuf *b, const char *fmt, va_list ap);
+/* Append one CSV field (RFC 4180) of s[0, n), after a comma unless first:
+ * quoted when it holds a comma, quote, CR or LF, or starts or ends with a
+ * space; quotes doubled. s == NULL is an empty field. */
+void strbuf_csv_field(strbuf *b, const char *s, size_t n, int first);
 void strbuf_reset(strbuf *b);  /* len = 0, keeps storage */
 void strbuf_free(strbuf *b);   /* frees storage, leaves an empty buffer */
 char *strbuf_steal(strbuf *b); /* returns data (caller frees), leaves an empty buffer */

@@ -390,38 +390,17 @@ static void put_raw(strbuf *b, const char *s, size_t n)
 	strbuf_append(b, s, n);
 }
 
-/* Append one CSV field (RFC 4180): quoted when it holds a comma, quote,
- * CR or LF, or starts or ends with a space; quotes doubled. */
-static void csv_field(strbuf *b, const char *s, size_t n, int first)
-{
-	if (!first) strbuf_putc(b, ',');
-	if (!s) return;
-	int quote = n > 0 && (s[0] == ' ' || s[n - 1] == ' ');
-	for (size_t i = 0; i < n && !quote; i++)
-		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
-	if (!quote) {
-		strbuf_append(b, s, n);
-		return;
-	}
-	strbuf_putc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"') strbuf_putc(b, '"');
-		strbuf_putc(b, s[i]);
-	}
-	strbuf_putc(b, '"');
-}
-
 static void csv_col(strbuf *b, sqlite3_stmt *row, int col)
 {
 	const char *s = (const char *)sqlite3_column_text(row, col);
-	csv_field(b, s, s ? (size_t)sqlite3_column_bytes(row, col) : 0, 0);
+	strbuf_csv_field(b, s, s ? (size_t)sqlite3_column_bytes(row, col) : 0, 0);
 }
 
 static void csv_num(strbuf *b, double v)
 {
 	char tmp[32];
 	snprintf(tmp, sizeof tmp, "%.4f", v);
-	csv_field(b, tmp, strlen(tmp), 0);
+	strbuf_csv_field(b, tmp, strlen(tmp), 0);
 }
 
 static void csv_header(reporter *r)
@@ -440,7 +419,7 @@ static void emit_csv(reporter *r)
 
 	strbuf_reset(b);
 	snprintf(num, sizeof num, "%ld", r->rank);
-	csv_field(b, num, strlen(num), 1);
+	strbuf_csv_field(b, num, strlen(num), 1);
 	csv_col(b, row, C_KEY);
 	csv_col(b, row, C_PATH);
 	csv_col(b, row, C_EXT_ID);
@@ -454,21 +433,21 @@ static void emit_csv(reporter *r)
 
 	strbuf_reset(tmp);
 	put_list(tmp, c, &c->cats, ",", put_raw);
-	csv_field(b, tmp->data, tmp->len, 0);
+	strbuf_csv_field(b, tmp->data, tmp->len, 0);
 	strbuf_reset(tmp);
 	put_list(tmp, c, &c->rules, ",", put_raw);
-	csv_field(b, tmp->data, tmp->len, 0);
+	strbuf_csv_field(b, tmp->data, tmp->len, 0);
 	strbuf_reset(tmp);
 	for (size_t i = 0; i < c->tags.n; i++) {
 		if (!c->tags.v[i].cue) continue;
 		if (tmp->len) strbuf_puts(tmp, " | ");
 		strbuf_puts(tmp, c->tags.v[i].cue);
 	}
-	csv_field(b, tmp->data, tmp->len, 0);
+	strbuf_csv_field(b, tmp->data, tmp->len, 0);
 	strbuf_reset(tmp);
 	put_sources(tmp, c, " | ", put_raw);
-	csv_field(b, tmp->data, tmp->len, 0);
-	csv_field(b, c->text.data, c->text.len, 0);
+	strbuf_csv_field(b, tmp->data, tmp->len, 0);
+	strbuf_csv_field(b, c->text.data, c->text.len, 0);
 	strbuf_puts(b, "\r\n");
 	fwrite(b->data, 1, b->len, r->out);
 }

@@ -99,6 +99,34 @@ START_TEST(test_strbuf)
 }
 END_TEST
 
+static const struct {
+	const char *in, *out;
+} csv_cases[] = {
+	{"plain", "plain"},
+	{"", ""},
+	{"a,b", "\"a,b\""},
+	{"say \"may\"", "\"say \"\"may\"\"\""},
+	{"two\nlines", "\"two\nlines\""},
+	{" padded", "\" padded\""},
+	{"inner space", "inner space"},
+};
+
+START_TEST(test_csv_field)
+{
+	strbuf b = {0};
+	strbuf_csv_field(&b, csv_cases[_i].in, strlen(csv_cases[_i].in), 1);
+	ck_assert_str_eq(b.data ? b.data : "", csv_cases[_i].out);
+	strbuf_reset(&b);
+	strbuf_csv_field(&b, csv_cases[_i].in, strlen(csv_cases[_i].in), 0);
+	ck_assert_uint_eq(b.len, strlen(csv_cases[_i].out) + 1);
+	ck_assert_int_eq(b.data[0], ',');
+	strbuf_reset(&b);
+	strbuf_csv_field(&b, NULL, 0, 0);
+	ck_assert_str_eq(b.data, ",");
+	strbuf_free(&b);
+}
+END_TEST
+
 START_TEST(test_vec)
 {
 	VEC(int) v = {0};
@@ -151,6 +179,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_sha256_incremental);
 	tcase_add_test(tc, test_sha256_accel_portable);
 	tcase_add_test(tc, test_strbuf);
+	tcase_add_loop_test(tc, test_csv_field, 0, sizeof csv_cases / sizeof csv_cases[0]);
 	tcase_add_test(tc, test_vec);
 	tcase_add_test(tc, test_diags);
 	tcase_add_test(tc, test_error);
