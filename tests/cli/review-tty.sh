@@ -113,4 +113,23 @@ expect_status "SIGTERM" 143 $?
 expect_grep "SIGTERM: the alternate screen is left" "$(printf '\033[?1049l')" "$T/s4.log"
 expect_eq "five verdicts in all" "5" "$(q "$T/r.db" "SELECT count(*) FROM verdicts")"
 
+# the verdicts of these sessions survive a re-run with edited rules: every
+# hedge weight changed (so every document is analysed again), one rule gone
+before=$(q "$T/r.db" "SELECT doc_hash, start, \"end\", rule, verdict, coalesce(note, ''), updated FROM verdicts ORDER BY 1, 2, 3, 4")
+mkdir -p "$T/rules-edited"
+cp "$top_srcdir"/rules/*.rules "$T/rules-edited/"
+sed 's/^weight *= *0\.[0-9]*/weight   = 0.45/' "$top_srcdir/rules/hedges.rules" >"$T/rules-edited/hedges.rules"
+"$CLAIMCHECK" run -q -r "$T/rules-edited" --skip-rule hedge.adverb -o "$T/r.db" "$top_srcdir/corpora/sample"
+expect_status "re-run with edited rules" 0 $?
+expect_eq "every document analysed again" "$(q "$T/r.db" "SELECT count(*) FROM documents")" \
+	"$(q "$T/r.db" "SELECT documents FROM runs ORDER BY id DESC LIMIT 1")"
+expect_eq "no hedge.adverb tags any more" "0" "$(q "$T/r.db" "SELECT count(*) FROM tags WHERE rule = 'hedge.adverb'")"
+expect_eq "the verdict rows unchanged" "$before" \
+	"$(q "$T/r.db" "SELECT doc_hash, start, \"end\", rule, verdict, coalesce(note, ''), updated FROM verdicts ORDER BY 1, 2, 3, 4")"
+expect_eq "each still on its sentence" "5" "$(q "$T/r.db" "SELECT count(*) FROM verdicts v WHERE EXISTS (
+	SELECT 1 FROM sentences s JOIN documents d ON d.id = s.doc_id
+	WHERE d.text_hash = v.doc_hash AND s.start = v.start AND s.\"end\" = v.\"end\")")"
+"$CLAIMCHECK" review -d "$T/r.db" --status >"$T/status" 2>&1
+expect_grep "review --status: all five on a claim" "verdicts  5 in the database, 0 no longer on a claim" "$T/status"
+
 finish
