@@ -346,18 +346,7 @@ static void put_oneline(strbuf *b, const char *s)
 
 static void put_md(strbuf *b, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '\n' || ch == '\t' || ch == '\r') strbuf_putc(b, ' ');
-		else if (ch < 0x20 || ch == 0x7f) strbuf_putc(b, '?');
-		else if (ch == '<') strbuf_puts(b, "&lt;");
-		else if (ch == '>') strbuf_puts(b, "&gt;");
-		else if (ch == '&') strbuf_puts(b, "&amp;");
-		else {
-			if (strchr("\\|*_`[]~#", ch)) strbuf_putc(b, '\\');
-			strbuf_putc(b, (char)ch);
-		}
-	}
+	strbuf_md_cell(b, s, strlen(s));
 }
 
 static void put_csv(strbuf *b, const char *s, int first)

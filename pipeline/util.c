@@ -132,6 +132,27 @@ void strbuf_csv_field(strbuf *b, const char *s, size_t n, int first)
 	strbuf_putc(b, '"');
 }
 
+void strbuf_md_cell(strbuf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == '\n' || ch == '\t' || ch == '\r')
+			strbuf_putc(b, ' ');
+		else if (ch < 0x20 || ch == 0x7f)
+			strbuf_putc(b, '?');
+		else if (ch == '<')
+			strbuf_puts(b, "&lt;");
+		else if (ch == '>')
+			strbuf_puts(b, "&gt;");
+		else if (ch == '&')
+			strbuf_puts(b, "&amp;");
+		else {
+			if (strchr("\\|*_`[]~#", ch)) strbuf_putc(b, '\\');
+			strbuf_putc(b, (char)ch);
+		}
+	}
+}
+
 void strbuf_reset(strbuf *b)
 {
 	b->len = 0;

@@ -55,6 +55,10 @@ void strbuf_vprintf(strbuf *b, const char *fmt, va_list ap);
  * quoted when it holds a comma, quote, CR or LF, or starts or ends with a
  * space; quotes doubled. s == NULL is an empty field. */
 void strbuf_csv_field(strbuf *b, const char *s, size_t n, int first);
+/* Append s[0, n) for a Markdown table cell: line breaks and tabs become
+ * spaces, other control characters '?', <, > and & entities, and the
+ * markup characters \ | * _ ` [ ] ~ # are backslash-escaped. */
+void strbuf_md_cell(strbuf *b, const char *s, size_t n);
 void strbuf_reset(strbuf *b);  /* len = 0, keeps storage */
 void strbuf_free(strbuf *b);   /* frees storage, leaves an empty buffer */
 char *strbuf_steal(strbuf *b); /* returns data (caller frees), leaves an empty buffer */

@@ -330,28 +330,6 @@ static void emit_text(reporter *r)
 
 /* ---- Markdown ---------------------------------------------------------- */
 
-/* Append text for a Markdown table cell: markup characters escaped. */
-static void put_md(strbuf *b, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch == '\n' || ch == '\t' || ch == '\r') {
-			strbuf_putc(b, ' ');
-		} else if (ch < 0x20 || ch == 0x7f) {
-			strbuf_putc(b, '?');
-		} else if (ch == '<') {
-			strbuf_puts(b, "&lt;");
-		} else if (ch == '>') {
-			strbuf_puts(b, "&gt;");
-		} else if (ch == '&') {
-			strbuf_puts(b, "&amp;");
-		} else {
-			if (strchr("\\|*_`[]~", ch)) strbuf_putc(b, '\\');
-			strbuf_putc(b, (char)ch);
-		}
-	}
-}
-
 static void md_header(reporter *r)
 {
 	fputs("| # | check-worthiness | uncertainty | document | sentence | claim | categories "
@@ -370,15 +348,15 @@ static void emit_md(reporter *r)
 	strbuf_printf(b, "| %ld | %.2f | %.2f | ", r->rank,
 		      sqlite3_column_double(row, C_CHECKWORTHY),
 		      sqlite3_column_double(row, C_UNCERTAINTY));
-	if (key) put_md(b, key, strlen(key));
+	if (key) strbuf_md_cell(b, key, strlen(key));
 	strbuf_printf(b, " | %d | ", sqlite3_column_int(row, C_SENT));
-	put_highlighted(b, c, put_md, (const char *const[]){"**"}, 0, "**");
+	put_highlighted(b, c, strbuf_md_cell, (const char *const[]){"**"}, 0, "**");
 	strbuf_puts(b, " | ");
-	put_list(b, c, &c->cats, ", ", put_md);
+	put_list(b, c, &c->cats, ", ", strbuf_md_cell);
 	strbuf_puts(b, " | ");
-	put_list(b, c, &c->rules, ", ", put_md);
+	put_list(b, c, &c->rules, ", ", strbuf_md_cell);
 	strbuf_puts(b, " | ");
-	put_sources(b, c, "<br>", put_md);
+	put_sources(b, c, "<br>", strbuf_md_cell);
 	strbuf_puts(b, " |\n");
 	fwrite(b->data, 1, b->len, r->out);
 }

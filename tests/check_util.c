@@ -127,6 +127,27 @@ START_TEST(test_csv_field)
 }
 END_TEST
 
+static const struct {
+	const char *in, *out;
+} md_cases[] = {
+	{"plain words", "plain words"},
+	{"a | b", "a \\| b"},
+	{"*bold* _it_ `code` [link] ~x~ #tag \\", "\\*bold\\* \\_it\\_ \\`code\\` \\[link\\] \\~x\\~ \\#tag \\\\"},
+	{"<script>&", "&lt;script&gt;&amp;"},
+	{"two\nlines\tand\rcr", "two lines and cr"},
+	{"bell\a", "bell?"},
+};
+
+START_TEST(test_md_cell)
+{
+	strbuf b = {0};
+	strbuf_puts(&b, "");
+	strbuf_md_cell(&b, md_cases[_i].in, strlen(md_cases[_i].in));
+	ck_assert_str_eq(b.data, md_cases[_i].out);
+	strbuf_free(&b);
+}
+END_TEST
+
 START_TEST(test_vec)
 {
 	VEC(int) v = {0};
@@ -180,6 +201,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_sha256_accel_portable);
 	tcase_add_test(tc, test_strbuf);
 	tcase_add_loop_test(tc, test_csv_field, 0, sizeof csv_cases / sizeof csv_cases[0]);
+	tcase_add_loop_test(tc, test_md_cell, 0, sizeof md_cases / sizeof md_cases[0]);
 	tcase_add_test(tc, test_vec);
 	tcase_add_test(tc, test_diags);
 	tcase_add_test(tc, test_error);
