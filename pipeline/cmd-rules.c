@@ -9,16 +9,22 @@
  * share of flagged sentences that carry it, reviewed precision from the
  * verdicts, gold precision and recall, the most frequent cues, and for
  * rules below a precision threshold their worst false positives.
+ *
+ * profile analyses input files (no database) with a profiling tagger
+ * (tag.h) and adds, per rule and per pattern: the sentences it ran in,
+ * its PCRE2 calls, matches, tags, and the time it took, costliest first.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "analyze.h"
 #include "cli.h"
@@ -906,16 +912,238 @@ out:
 	return status;
 }
 
+/* ---- profile ------------------------------------------------------------ */
+
+enum { PROF_TEXT, PROF_JSON };
+
+typedef struct profiler {
+	const ruleset *rs;
+	analyzer *az;
+	analysis a;
+	uint64_t documents, failed, bytes;
+	uint64_t *tags; /* per rule: tags kept in the output */
+	int status;
+} profiler;
+
+static void profile_error(profiler *p, const char *where, long line, const char *msg)
+{
+	if (line > 0) fprintf(stderr, "claimcheck rules profile: %s:%ld: %s\n", where, line, msg);
+	else fprintf(stderr, "claimcheck rules profile: %s: %s\n", where, msg);
+	p->failed++;
+	p->status = EXIT_PARTIAL;
+}
+
+static void profile_document(profiler *p)
+{
+	analysis *a = &p->a;
+	if (analyze_document(p->az, a) != 0) {
+		profile_error(p, a->doc.key ? a->doc.key : "?", a->err.line, a->err.msg);
+		return;
+	}
+	p->documents++;
+	p->bytes += a->doc.raw_len;
+	if (a->warning)
+		fprintf(stderr, "claimcheck rules profile: %s: %s\n", a->doc.key, a->warning);
+	for (size_t i = 0; i < a->tags.n; i++)
+		if (!a->tags.v[i].suppressed) p->tags[a->tags.v[i].rule]++;
+}
+
+static int profile_visit(void *ctx, const char *path, doc_format fmt)
+{
+	profiler *p = ctx;
+	if (fmt != FMT_JSONL) {
+		analysis_reset(&p->a);
+		cc_error_clear(&p->a.err);
+		if (read_file(path, fmt, READ_DEFAULT_MAX_BYTES, &p->a.doc, &p->a.err) != 0)
+			profile_error(p, path, 0, p->a.err.msg);
+		else
+			profile_document(p);
+		return 0;
+	}
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		profile_error(p, path, 0, strerror(errno));
+		return 0;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long lineno = 0;
+	while ((n = getline(&line, &cap, fp)) >= 0) {
+		lineno++;
+		size_t len = (size_t)n;
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
+		if (strspn(line, " \t") >= len) continue;
+		analysis_reset(&p->a);
+		cc_error_clear(&p->a.err);
+		if (read_jsonl_record(path, lineno, line, len, &p->a.doc, &p->a.err) != 0)
+			profile_error(p, path, lineno, p->a.err.msg);
+		else
+			profile_document(p);
+	}
+	if (ferror(fp)) profile_error(p, path, 0, "read error");
+	free(line);
+	fclose(fp);
+	return 0;
+}
+
+static void profile_bad(void *ctx, const char *path, const char *msg)
+{
+	profile_error(ctx, path, 0, msg);
+}
+
+static int cmp_cost_desc(uint64_t ax, uint64_t bx, uint64_t ay, uint64_t by)
+{
+	if (ax != ay) return ax > ay ? -1 : 1;
+	if (bx != by) return bx > by ? -1 : 1;
+	return 0;
+}
+
+static const tag_profile *sort_prof; /* for the qsort comparators */
+
+static int cmp_prof_rule(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	const tag_cost *x = &sort_prof->rules[a], *y = &sort_prof->rules[b];
+	int c = cmp_cost_desc(x->ns, x->calls, y->ns, y->calls);
+	return c ? c : (a < b ? -1 : a > b);
+}
+
+static double pct(uint64_t a, uint64_t b)
+{
+	return b ? 100.0 * (double)a / (double)b : 0.0;
+}
+
+static double per(uint64_t a, uint64_t b)
+{
+	return b ? (double)a / (double)b : 0.0;
+}
+
+static void profile_text(FILE *out, const profiler *p, const tag_profile *tp, uint64_t cpu_ns,
+			 const uint32_t *order, size_t n)
+{
+	const ruleset *rs = p->rs;
+	fprintf(out, "%" PRIu64 " documents (%.1f MB), %" PRIu64 " sentences, %.3f s CPU in all\n",
+		p->documents, (double)p->bytes / 1e6, tp->sentences, (double)cpu_ns / 1e9);
+	fprintf(out, "patterns %.3f s (%.1f%%), word and phrase items %.3f s (%.1f%%), "
+		"prefilter %.3f s (%.1f%%)\n\n",
+		(double)tp->patterns_ns / 1e9, pct(tp->patterns_ns, cpu_ns),
+		(double)tp->items_ns / 1e9, pct(tp->items_ns, cpu_ns),
+		(double)tp->prefilter_ns / 1e9, pct(tp->prefilter_ns, cpu_ns));
+	fprintf(out, "%6s %10s %9s %9s %9s %8s %7s  %s\n", "share", "time ms", "ns/sent", "sentences",
+		"calls", "matches", "tags", "rule / pattern");
+	for (size_t k = 0; k < n; k++) {
+		uint32_t r = order[k];
+		const tag_cost *c = &tp->rules[r];
+		fprintf(out, "%5.1f%% %10.2f %9.0f %9" PRIu64 " %9" PRIu64 " %8" PRIu64 " %7" PRIu64 "  %s\n",
+			pct(c->ns, tp->patterns_ns), (double)c->ns / 1e6, per(c->ns, c->sentences),
+			c->sentences, c->calls, c->matches, p->tags[r], ruleset_rule(rs, r)->id);
+		size_t npat = 0;
+		for (size_t i = 0; i < tp->npatterns; i++) npat += tp->rule[i] == r;
+		if (npat < 2) continue; /* the rule's line says it all */
+		for (size_t i = 0; i < tp->npatterns; i++) {
+			if (tp->rule[i] != r) continue;
+			const tag_cost *pc = &tp->patterns[i];
+			fprintf(out, "%5.1f%% %10.2f %9.0f %9" PRIu64 " %9" PRIu64 " %8" PRIu64 " %7s    %s %u\n",
+				pct(pc->ns, tp->patterns_ns), (double)pc->ns / 1e6, per(pc->ns, pc->sentences),
+				pc->sentences, pc->calls, pc->matches, "", tp->except[i] ? "except-pattern" : "pattern",
+				tp->index[i] + 1);
+		}
+	}
+}
+
+static json_t *cost_json(const tag_cost *c, uint64_t total)
+{
+	return json_pack("{s:f, s:I, s:I, s:I, s:I}", "share", pct(c->ns, total) / 100.0, "ns",
+			 (json_int_t)c->ns, "sentences", (json_int_t)c->sentences, "calls",
+			 (json_int_t)c->calls, "matches", (json_int_t)c->matches);
+}
+
+static void profile_json(FILE *out, const profiler *p, const tag_profile *tp, uint64_t cpu_ns,
+			 const uint32_t *order, size_t n)
+{
+	json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "documents",
+			      (json_int_t)p->documents, "failed", (json_int_t)p->failed, "bytes",
+			      (json_int_t)p->bytes, "sentences", (json_int_t)tp->sentences, "cpu_ns",
+			      (json_int_t)cpu_ns, "patterns_ns", (json_int_t)tp->patterns_ns, "items_ns",
+			      (json_int_t)tp->items_ns, "prefilter_ns", (json_int_t)tp->prefilter_ns);
+	json_t *rules = json_array();
+	for (size_t k = 0; k < n; k++) {
+		uint32_t r = order[k];
+		const rule_info *ri = ruleset_rule(p->rs, r);
+		json_t *jr = json_pack("{s:s, s:s}", "rule", ri->id, "category", category_name(ri->cat));
+		json_t *c = cost_json(&tp->rules[r], tp->patterns_ns);
+		json_object_update(jr, c);
+		json_decref(c);
+		json_object_set_new(jr, "tags", json_integer((json_int_t)p->tags[r]));
+		json_t *pats = json_array();
+		for (size_t i = 0; i < tp->npatterns; i++) {
+			if (tp->rule[i] != r) continue;
+			json_t *jp = cost_json(&tp->patterns[i], tp->patterns_ns);
+			json_object_set_new(jp, "pattern", json_integer(tp->index[i] + 1));
+			json_object_set_new(jp, "except", json_boolean(tp->except[i]));
+			json_array_append_new(pats, jp);
+		}
+		json_object_set_new(jr, "patterns", pats);
+		json_array_append_new(rules, jr);
+	}
+	json_object_set_new(o, "rules", rules);
+	json_dumpf(o, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', out);
+	json_decref(o);
+}
+
+static uint64_t cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int rules_profile(ruleset *rs, const char *const *inputs, size_t ninputs, const char **ids,
+			 size_t nids, long top, int format)
+{
+	for (size_t i = 0; i < ruleset_size(rs); i++)
+		if (!selected(ruleset_rule(rs, i), ids, nids)) ruleset_set_enabled(rs, i, 0);
+	profiler p = {.rs = rs, .status = EXIT_OK};
+	p.az = analyzer_new(rs);
+	p.tags = xcalloc(ruleset_size(rs) + 1, sizeof *p.tags);
+	tagger *tg = analyzer_tagger(p.az);
+	tagger_set_profile(tg, 1);
+	uint64_t cpu0 = cpu_now();
+	read_walk(inputs, ninputs, profile_visit, profile_bad, &p);
+	uint64_t cpu_ns = cpu_now() - cpu0;
+	const tag_profile *tp = tagger_profile(tg);
+
+	uint32_t *order = xcalloc(ruleset_size(rs) + 1, sizeof *order);
+	size_t n = 0;
+	for (size_t i = 0; i < ruleset_size(rs); i++)
+		if (ruleset_rule(rs, i)->enabled) order[n++] = (uint32_t)i;
+	sort_prof = tp;
+	qsort(order, n, sizeof *order, cmp_prof_rule);
+	if (top > 0 && (size_t)top < n) n = (size_t)top;
+	if (format == PROF_JSON) profile_json(stdout, &p, tp, cpu_ns, order, n);
+	else profile_text(stdout, &p, tp, cpu_ns, order, n);
+	free(order);
+	free(p.tags);
+	analysis_free(&p.a);
+	analyzer_free(p.az);
+	return p.status;
+}
+
 static void rules_help(void)
 {
-	printf("Usage: claimcheck rules check|test|list|stats [OPTIONS]\n\n"
+	printf("Usage: claimcheck rules check|test|list|stats [OPTIONS]\n"
+	       "       claimcheck rules profile [OPTIONS] FILE|DIR...\n\n"
 	       "  check   lint the rule files: every problem, file:line:col; exit 2 on errors\n"
 	       "  test    run every rule's flag/pass examples; exit 1 if any fails\n"
 	       "  list    the rules: id, category, weight, examples, where defined\n"
 	       "  stats   per rule, from a database: hits, sentences, flagged sentences and their\n"
 	       "          share of all flagged ones, reviewed precision from the verdicts,\n"
 	       "          precision and recall against a gold file, the most frequent cues;\n"
-	       "          rules below --min-precision first, with their worst false positives\n\n"
+	       "          rules below --min-precision first, with their worst false positives\n"
+	       "  profile analyse the inputs (text, Markdown, HTML, JSONL; no database) and\n"
+	       "          show what each rule costs, costliest first\n\n"
 	       "Options:\n"
 	       "  -r, --rules PATH      rule file or folder (repeatable; default: %s)\n"
 	       "      --rule ID         test, list or show only this rule (repeatable)\n"
@@ -932,21 +1160,42 @@ static void rules_help(void)
 	       "                        threshold, from the verdicts and from the gold file\n"
 	       "                        (default %d)\n"
 	       "      --format F        text (default), md, csv or json\n\n"
+	       "Options of profile:\n"
+	       "      --top N           only the N costliest rules (default: all)\n"
+	       "      --format F        text (default) or json\n"
+	       "      --rule ID         run and show only this rule (repeatable)\n\n"
+	       "profile shows per rule, and under it per pattern (numbered from 1 in the\n"
+	       "order of the rule's `pattern` lines, then its `except-pattern` lines):\n"
+	       "  share      its part of the time spent in all patterns\n"
+	       "  time ms    the time spent running it\n"
+	       "  ns/sent    that time per sentence it ran in\n"
+	       "  sentences  sentences it ran in: a pattern runs only where its required\n"
+	       "             literals occur (the prefilter), an except-pattern only where its\n"
+	       "             rule matched\n"
+	       "  calls      PCRE2 match calls (one per match, plus one per sentence)\n"
+	       "  matches    matches found, before exceptions and overlaps\n"
+	       "  tags       the rule's tags in the output\n"
+	       "The heading gives the documents, sentences, the CPU time of the whole\n"
+	       "analysis and how much of it went to patterns, word and phrase items (all\n"
+	       "rules together) and the literal prefilter. Times are measured with the\n"
+	       "CPU's time-stamp counter (or the monotonic clock), include the timer's own\n"
+	       "cost (some tens of ns per call) and vary from run to run by a few percent;\n"
+	       "counts do not vary.\n\n"
 	       "Reviewed precision counts the verdicts on tags that are still in the database:\n"
 	       "a verdict given on a tag counts for its rule; a verdict on a whole sentence\n"
 	       "counts for every hedge, speculation and weasel rule that tags the sentence.\n"
 	       "Gold figures: a rule's hits are the records it fired in; precision is the share\n"
 	       "of them the gold marks positive, recall the share of the positive records.\n\n"
 	       "Exit status: 0 ok; 1 rule examples failed (test) or malformed gold records\n"
-	       "(stats); 2 usage, rule errors, no database or gold file; 3 database or\n"
-	       "output errors.\n",
+	       "(stats), or unreadable inputs (profile); 2 usage, rule errors, no database\n"
+	       "or gold file; 3 database or output errors.\n",
 	       cli_default_rules(), STATS_DEFAULT_MIN_PRECISION, STATS_DEFAULT_CONTEXTS,
 	       STATS_DEFAULT_EXAMPLES);
 }
 
 int cmd_rules(int argc, char **argv)
 {
-	enum { OPT_GOLD = 256, OPT_MINP, OPT_CONTEXTS, OPT_EXAMPLES, OPT_FORMAT };
+	enum { OPT_GOLD = 256, OPT_MINP, OPT_CONTEXTS, OPT_EXAMPLES, OPT_FORMAT, OPT_TOP };
 	static const struct option longopts[] = {{"rules", required_argument, NULL, 'r'},
 						 {"rule", required_argument, NULL, 'R'},
 						 {"verbose", no_argument, NULL, 'v'},
@@ -956,6 +1205,7 @@ int cmd_rules(int argc, char **argv)
 						 {"contexts", required_argument, NULL, OPT_CONTEXTS},
 						 {"examples", required_argument, NULL, OPT_EXAMPLES},
 						 {"format", required_argument, NULL, OPT_FORMAT},
+						 {"top", required_argument, NULL, OPT_TOP},
 						 {"help", no_argument, NULL, 'h'},
 						 {NULL, 0, NULL, 0}};
 	VEC(const char *) rules = {0};
@@ -966,6 +1216,8 @@ int cmd_rules(int argc, char **argv)
 			    .examples = STATS_DEFAULT_EXAMPLES,
 			    .format = ST_TEXT};
 	const char *stats_opt = NULL; /* a stats option, refused with the other actions */
+	const char *format_arg = NULL, *top_arg = NULL;
+	long top = 0;
 	int verbose = 0, c, status = EXIT_USAGE;
 	optind = 1;
 	opterr = 0;
@@ -1017,7 +1269,15 @@ int cmd_rules(int argc, char **argv)
 				cli_usage_error("rules", "unknown format '%s' (text, md, csv, json)", optarg);
 				goto out;
 			}
-			stats_opt = "--format";
+			format_arg = optarg;
+			break;
+		case OPT_TOP:
+			top = cli_parse_long(optarg);
+			if (top < 1) {
+				cli_usage_error("rules", "--top wants a positive number, not '%s'", optarg);
+				goto out;
+			}
+			top_arg = "--top";
 			break;
 		case 'h':
 			rules_help();
@@ -1027,18 +1287,37 @@ int cmd_rules(int argc, char **argv)
 		default: cli_usage_error("rules", "unknown option '%s'", argv[optind - 1]); goto out;
 		}
 	}
-	if (optind != argc - 1) {
-		cli_usage_error("rules", "give one action: check, test, list or stats");
+	if (optind >= argc) {
+		cli_usage_error("rules", "give one action: check, test, list, stats or profile");
 		goto out;
 	}
 	const char *action = argv[optind];
+	int profile = !strcmp(action, "profile");
 	if (strcmp(action, "check") && strcmp(action, "test") && strcmp(action, "list") &&
-	    strcmp(action, "stats")) {
-		cli_usage_error("rules", "unknown action '%s' (check, test, list, stats)", action);
+	    strcmp(action, "stats") && !profile) {
+		cli_usage_error("rules", "unknown action '%s' (check, test, list, stats, profile)", action);
+		goto out;
+	}
+	if (profile && optind == argc - 1) {
+		cli_usage_error("rules", "profile needs input files or folders");
+		goto out;
+	}
+	if (!profile && optind != argc - 1) {
+		cli_usage_error("rules", "give one action: check, test, list, stats or profile");
 		goto out;
 	}
 	if (stats_opt && strcmp(action, "stats")) {
 		cli_usage_error("rules", "%s is an option of `rules stats`", stats_opt);
+		goto out;
+	}
+	if (top_arg && !profile) {
+		cli_usage_error("rules", "--top is an option of `rules profile`");
+		goto out;
+	}
+	if (format_arg && strcmp(action, "stats") &&
+	    !(profile && (so.format == ST_TEXT || so.format == ST_JSON))) {
+		if (profile) cli_usage_error("rules", "profile writes text or json, not '%s'", format_arg);
+		else cli_usage_error("rules", "--format is an option of `rules stats` and `rules profile`");
 		goto out;
 	}
 	const char *def = cli_default_rules();
@@ -1069,6 +1348,10 @@ int cmd_rules(int argc, char **argv)
 		status = EXIT_OK;
 	} else if (!strcmp(action, "test")) {
 		status = rules_test(rs, only.v, only.n, verbose);
+	} else if (profile) {
+		status = rules_profile(rs, (const char *const *)argv + optind + 1,
+				       (size_t)(argc - optind - 1), only.v, only.n, top,
+				       so.format == ST_JSON ? PROF_JSON : PROF_TEXT);
 	} else if (!strcmp(action, "stats")) {
 		so.only = only.v;
 		so.nonly = only.n;

@@ -21,6 +21,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
 
 /* Limits for one pcre2_match call (see rules/README.md). */
 #define MATCH_LIMIT 2000000
@@ -61,8 +65,22 @@ typedef struct item_hint {
 	uint8_t next;      /* HINT_* */
 } item_hint;
 
+/* Profiling (tagger_set_profile): costs in ticks, converted to ns when read. */
+typedef struct prof_state {
+	tag_profile pub;
+	tag_cost *pat, *rule;          /* in ticks */
+	tag_cost *pat_out, *rule_out;  /* in ns, for tagger_profile */
+	uint32_t *rule_of, *index_of;
+	uint8_t *except_of;
+	uint32_t *rule_gen;            /* rule -> generation in which its sentence was counted */
+	uint64_t items, prefilter, patterns;
+	uint64_t tick0, ns0;           /* calibration: ticks and CLOCK_MONOTONIC at the start */
+} prof_state;
+
 struct tagger {
 	const ruleset *rs;
+	prof_state *prof;        /* NULL unless profiling */
+	uint64_t ncalls;         /* pcre2 match calls, for the profile */
 	int keep_suppressed;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
@@ -129,9 +147,24 @@ tagger *tagger_new(const ruleset *rs)
 	return t;
 }
 
+static void prof_free(prof_state *p)
+{
+	if (!p) return;
+	free(p->pat);
+	free(p->rule);
+	free(p->pat_out);
+	free(p->rule_out);
+	free(p->rule_of);
+	free(p->index_of);
+	free(p->except_of);
+	free(p->rule_gen);
+	free(p);
+}
+
 void tagger_free(tagger *t)
 {
 	if (!t) return;
+	prof_free(t->prof);
 	pcre2_match_data_free(t->md);
 	pcre2_match_context_free(t->mctx);
 	pcre2_jit_stack_free(t->jstack);
@@ -155,6 +188,81 @@ void tagger_free(tagger *t)
 void tagger_keep_suppressed(tagger *t, int on)
 {
 	t->keep_suppressed = on;
+}
+
+/* ---- profiling ---------------------------------------------------------- */
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static inline uint64_t prof_ticks(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	return __rdtsc();
+#else
+	return mono_ns();
+#endif
+}
+
+void tagger_set_profile(tagger *t, int on)
+{
+	prof_free(t->prof);
+	t->prof = NULL;
+	if (!on) return;
+	const ruleset *rs = t->rs;
+	size_t np = rs->patterns.n + rs->xpatterns.n, nr = rs->rules.n;
+	prof_state *p = xcalloc(1, sizeof *p);
+	p->pat = xcalloc(np + 1, sizeof *p->pat);
+	p->pat_out = xcalloc(np + 1, sizeof *p->pat_out);
+	p->rule = xcalloc(nr + 1, sizeof *p->rule);
+	p->rule_out = xcalloc(nr + 1, sizeof *p->rule_out);
+	p->rule_of = xcalloc(np + 1, sizeof *p->rule_of);
+	p->index_of = xcalloc(np + 1, sizeof *p->index_of);
+	p->except_of = xcalloc(np + 1, 1);
+	p->rule_gen = xcalloc(nr + 1, sizeof *p->rule_gen);
+	for (size_t i = 0; i < np; i++) {
+		int x = i >= rs->patterns.n;
+		const rs_pattern *pp = x ? &rs->xpatterns.v[i - rs->patterns.n] : &rs->patterns.v[i];
+		const rs_rulex *rx = &rs->rx.v[pp->rule];
+		p->rule_of[i] = pp->rule;
+		p->except_of[i] = (uint8_t)x;
+		p->index_of[i] = x ? (uint32_t)(i - rs->patterns.n) - rx->xpat : (uint32_t)i - rx->pat;
+	}
+	p->tick0 = prof_ticks();
+	p->ns0 = mono_ns();
+	t->prof = p;
+}
+
+static void cost_scale(tag_cost *out, const tag_cost *in, double f)
+{
+	*out = *in;
+	out->ns = (uint64_t)((double)in->ns * f + 0.5);
+}
+
+const tag_profile *tagger_profile(tagger *t)
+{
+	prof_state *p = t->prof;
+	if (!p) return NULL;
+	const ruleset *rs = t->rs;
+	size_t np = rs->patterns.n + rs->xpatterns.n;
+	uint64_t ticks = prof_ticks() - p->tick0, ns = mono_ns() - p->ns0;
+	double f = ticks ? (double)ns / (double)ticks : 1.0;
+	for (size_t i = 0; i < np; i++) cost_scale(&p->pat_out[i], &p->pat[i], f);
+	for (size_t i = 0; i < rs->rules.n; i++) cost_scale(&p->rule_out[i], &p->rule[i], f);
+	p->pub.items_ns = (uint64_t)((double)p->items * f + 0.5);
+	p->pub.prefilter_ns = (uint64_t)((double)p->prefilter * f + 0.5);
+	p->pub.patterns_ns = (uint64_t)((double)p->patterns * f + 0.5);
+	p->pub.npatterns = np;
+	p->pub.patterns = p->pat_out;
+	p->pub.rules = p->rule_out;
+	p->pub.rule = p->rule_of;
+	p->pub.index = p->index_of;
+	p->pub.except = p->except_of;
+	return &p->pub;
 }
 
 static void mark_rule(tagger *t, uint32_t rule)
@@ -350,6 +458,7 @@ static int run_pattern(tagger *t, size_t pi, int except, const char *text, span 
 	while (off <= len) {
 		/* pcre2_jit_match skips pcre2_match's checks; the text is valid
 		 * UTF-8 (normalize.c) and the patterns allow invalid UTF anyway */
+		t->ncalls++;
 		int rc = p->jit ? pcre2_jit_match(p->code, subj, len, off, opts, t->md, t->mctx)
 				: pcre2_match(p->code, subj, len, off, opts, t->md, t->mctx);
 		if (rc == PCRE2_ERROR_NOMATCH) return 0;
@@ -384,6 +493,32 @@ static int run_pattern(tagger *t, size_t pi, int except, const char *text, span 
 		off = e;
 	}
 	return 0;
+}
+
+/* run_pattern, counted and timed for the profile. */
+static int run_pattern_prof(tagger *t, size_t pi, int except, const char *text, span sent)
+{
+	prof_state *p = t->prof;
+	size_t before = except ? t->xspans.n : t->cands.n;
+	t->ncalls = 0;
+	uint64_t c0 = prof_ticks();
+	int rc = run_pattern(t, pi, except, text, sent);
+	uint64_t d = prof_ticks() - c0;
+	uint64_t found = (except ? t->xspans.n : t->cands.n) - before;
+	tag_cost *c = &p->pat[pi], *r = &p->rule[p->rule_of[pi]];
+	c->sentences++;
+	c->calls += t->ncalls;
+	c->matches += found;
+	c->ns += d;
+	if (p->rule_gen[p->rule_of[pi]] != t->gen) {
+		p->rule_gen[p->rule_of[pi]] = t->gen;
+		r->sentences++;
+	}
+	r->calls += t->ncalls;
+	if (!except) r->matches += found;
+	r->ns += d;
+	p->patterns += d;
+	return rc;
 }
 
 /* Run the literal automaton over the sentence: mark the gates whose
@@ -564,16 +699,28 @@ int tag_sentence(tagger *t, const char *text, span sentence, const tokens *toks,
 		memset(t->gate_mark, 0,
 		       ((rs->gate_off ? rs->gate_off[rs->patterns.n + rs->xpatterns.n] : 0) + 1) *
 			       sizeof *t->gate_mark);
+		if (t->prof) memset(t->prof->rule_gen, 0, (rs->rules.n + 1) * sizeof *t->prof->rule_gen);
 		t->gen = 1;
 	}
 	if (sentence.end <= sentence.start) return 0;
 
-	match_items(t, toks);
-	prefilter(t, text, sentence);
+	if (t->prof) {
+		uint64_t c0 = prof_ticks();
+		t->prof->pub.sentences++;
+		match_items(t, toks);
+		uint64_t c1 = prof_ticks();
+		prefilter(t, text, sentence);
+		t->prof->items += c1 - c0;
+		t->prof->prefilter += prof_ticks() - c1;
+	} else {
+		match_items(t, toks);
+		prefilter(t, text, sentence);
+	}
 	for (size_t i = 0; i < rs->patterns.n; i++) {
 		const rs_pattern *p = &rs->patterns.v[i];
 		if (!rs->rules.v[p->rule].enabled || !may_run(t, i)) continue;
-		int rc = run_pattern(t, i, 0, text, sentence);
+		int rc = t->prof ? run_pattern_prof(t, i, 0, text, sentence)
+				 : run_pattern(t, i, 0, text, sentence);
 		if (rc < 0) {
 			pattern_failed(rs, p, rc, err, sentence.start);
 			ret = -1;
@@ -588,7 +735,8 @@ int tag_sentence(tagger *t, const char *text, span sentence, const tokens *toks,
 			size_t pi = rs->patterns.n + x->xpat + k;
 			if (!may_run(t, pi)) continue;
 			const rs_pattern *p = &rs->xpatterns.v[x->xpat + k];
-			int rc = run_pattern(t, pi, 1, text, sentence);
+			int rc = t->prof ? run_pattern_prof(t, pi, 1, text, sentence)
+					 : run_pattern(t, pi, 1, text, sentence);
 			if (rc < 0) {
 				pattern_failed(rs, p, rc, err, sentence.start);
 				ret = -1;

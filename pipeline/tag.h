@@ -47,4 +47,37 @@ void tagger_keep_suppressed(tagger *t, int on);
 int tag_sentence(tagger *t, const char *text, span sentence, const tokens *toks, tagvec *out,
 		 cc_error *err);
 
+/* Cost counters for `claimcheck rules profile`. Off by default: a tagger
+ * that does not profile pays one test per pattern run. */
+typedef struct tag_cost {
+	uint64_t sentences; /* sentences in which it ran (past the literal prefilter) */
+	uint64_t calls;     /* pcre2 match calls (one more than its matches per sentence) */
+	uint64_t matches;   /* non-empty matches, before exceptions and overlaps */
+	uint64_t ns;        /* time spent running it */
+} tag_cost;
+
+typedef struct tag_profile {
+	uint64_t sentences;   /* sentences tagged */
+	uint64_t items_ns;    /* word and phrase items (all rules together) */
+	uint64_t prefilter_ns; /* the literal prefilter */
+	uint64_t patterns_ns; /* all patterns and except-patterns */
+	size_t npatterns;     /* entries in patterns: every pattern, then every except-pattern */
+	const tag_cost *patterns;
+	const uint32_t *rule;     /* entry -> rule index */
+	const uint32_t *index;    /* entry -> its number among the rule's (except-)patterns, from 0 */
+	const uint8_t *except;    /* entry -> 1 for an except-pattern */
+	const tag_cost *rules;    /* per rule (ruleset_size entries): sentences in which any of
+				   * its (except-)patterns ran; calls and ns of them all summed;
+				   * matches of its patterns (not except-patterns) */
+} tag_profile;
+
+/* Switch profiling on (the counters restart from zero) or off. Times come
+ * from the CPU's time-stamp counter where there is one (x86), calibrated
+ * against CLOCK_MONOTONIC, else from CLOCK_MONOTONIC. */
+void tagger_set_profile(tagger *t, int on);
+
+/* The counters since profiling was switched on, or NULL if it is off.
+ * Borrowed: valid until the next tag_sentence or tagger_set_profile. */
+const tag_profile *tagger_profile(tagger *t);
+
 #endif

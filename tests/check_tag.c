@@ -334,6 +334,66 @@ START_TEST(test_prefilter_and_empty_matches)
 }
 END_TEST
 
+/* The profile counts what ran: per pattern and per rule, sentences,
+ * calls, matches; an ungated-by-literal pattern never runs; switching
+ * profiling off and on restarts the counters; tags are unchanged. */
+START_TEST(test_profile_counts)
+{
+	env e;
+	env_init(&e, "tag-profile.rules",
+		 "[rule f.said]\ncategory = source\npattern = \\bsaid\\b\npattern = \\btold\\b\n"
+		 "except-pattern = \\bsaid to\\b\n"
+		 "[rule f.never]\ncategory = hedge\npattern = \\bzyzzyva\\b\n"
+		 "[rule f.may]\ncategory = hedge\nmatch = may\n");
+	ck_assert_ptr_null(tagger_profile(e.tg));
+	tagger_set_profile(e.tg, 1);
+	const char *sents[] = {"Ann said so, and said it twice.", "Bo told me.", "It may rain.",
+			       "It is said to rain."};
+	const char *want[] = {"f.said[said]; f.said[said]", "f.said[told]", "f.may[may]", ""};
+	for (size_t i = 0; i < 4; i++) {
+		char *got = run(&e, sents[i]);
+		ck_assert_str_eq(got, want[i]);
+		free(got);
+	}
+	const tag_profile *p = tagger_profile(e.tg);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->sentences, 4);
+	ck_assert_uint_eq(p->npatterns, 4);
+	/* f.said pattern 1: 2 sentences, 3 matches, 2 + 3 calls */
+	ck_assert_uint_eq(p->rule[0], 0);
+	ck_assert_uint_eq(p->index[0], 0);
+	ck_assert_uint_eq(p->patterns[0].sentences, 2);
+	ck_assert_uint_eq(p->patterns[0].matches, 3);
+	ck_assert_uint_eq(p->patterns[0].calls, 5);
+	ck_assert_uint_eq(p->index[1], 1);
+	ck_assert_uint_eq(p->patterns[1].sentences, 1);
+	ck_assert_uint_eq(p->patterns[1].matches, 1);
+	/* f.never: never ran */
+	ck_assert_uint_eq(p->rule[2], 1);
+	ck_assert_uint_eq(p->patterns[2].sentences, 0);
+	ck_assert_uint_eq(p->patterns[2].calls, 0);
+	ck_assert_uint_eq(p->patterns[2].ns, 0);
+	/* the except-pattern: only where the rule matched and "said" and "to" occur */
+	ck_assert_uint_eq(p->except[3], 1);
+	ck_assert_uint_eq(p->index[3], 0);
+	ck_assert_uint_eq(p->patterns[3].sentences, 1);
+	ck_assert_uint_eq(p->patterns[3].matches, 1);
+	/* the rule: 3 sentences, its patterns' matches only */
+	ck_assert_uint_eq(p->rules[0].sentences, 3);
+	ck_assert_uint_eq(p->rules[0].matches, 4);
+	ck_assert_uint_eq(p->rules[0].ns, p->patterns[0].ns + p->patterns[1].ns + p->patterns[3].ns);
+	ck_assert_uint_gt(p->rules[0].ns, 0);
+	ck_assert_uint_eq(p->rules[2].sentences, 0);
+	tagger_set_profile(e.tg, 0);
+	ck_assert_ptr_null(tagger_profile(e.tg));
+	tagger_set_profile(e.tg, 1);
+	p = tagger_profile(e.tg);
+	ck_assert_uint_eq(p->sentences, 0);
+	ck_assert_uint_eq(p->patterns[0].calls, 0);
+	env_free(&e);
+}
+END_TEST
+
 /* Patterns gated by several literal sets at once (ruleset.c): each case
  * gives the number of gates the analysis must find and what the tagger
  * must still find with them. */
@@ -462,6 +522,7 @@ static Suite *make_suite(void)
 	tcase_add_loop_test(tc, test_auto_source, 0, sizeof anon_cases / sizeof anon_cases[0]);
 	tcase_add_test(tc, test_match_limit);
 	tcase_add_test(tc, test_prefilter_and_empty_matches);
+	tcase_add_test(tc, test_profile_counts);
 	tcase_add_loop_test(tc, test_gates, 0, sizeof gate_cases / sizeof gate_cases[0]);
 	tcase_add_test(tc, test_many_sentences_reuse);
 	tcase_add_test(tc, test_threads_share_ruleset);
