@@ -22,7 +22,9 @@
 
 #include <libstemmer.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <utf8proc.h>
 
 #define TOKEN_MAX 1024   /* longer words are split (lengths fit uint16_t) */
@@ -183,22 +185,39 @@ void stem_lower(const char *s, size_t len, strbuf *out)
 
 /* ---- the stemmer and its cache ------------------------------------------ */
 
-#define CACHE_WAYS 4
-#define CACHE_SETS 16384         /* 65536 slots x 64 bytes = 4 MiB: a news vocabulary fits */
-#define CACHE_STR 29             /* longest word (and stem) cached */
+/* The cache is set-associative: CACHE_WAYS entries a set. The tags of a
+ * set (16 bits of the hash; 0: empty) are 16 bytes apart from its entries,
+ * so all the tags, 128 KiB, stay in the CPU's caches: a lookup reads one
+ * line of tags and, on a tag match, the entry's own line. Tags that
+ * collide cost a key comparison, never a wrong stem. The entries sit on
+ * 2 MiB pages where the kernel grants them: reading them at random does
+ * not miss the TLB. Full sets replace round-robin. */
+#define CACHE_WAYS 8
+#define CACHE_SETS 8192          /* 65536 entries x 64 bytes = 4 MiB: a news vocabulary fits */
+#define CACHE_STR 31             /* longest word (and stem) cached */
 
-typedef struct cache_slot {
-	uint32_t hash;
-	uint8_t klen, slen;      /* klen == 0: empty */
+typedef struct cache_entry {
+	uint8_t klen, slen;
 	char key[CACHE_STR];
 	char stem[CACHE_STR];
-} cache_slot;
+} cache_entry;
 
 struct stemmer {
 	struct sb_stemmer *sb;
-	cache_slot *cache;
-	unsigned victim;         /* round-robin replacement */
+	uint16_t (*tags)[CACHE_WAYS]; /* CACHE_SETS */
+	cache_entry *cache;           /* CACHE_SETS x CACHE_WAYS */
+	unsigned victim;
 };
+
+static void *huge_alloc(size_t n)
+{
+	void *p = NULL;
+	if (posix_memalign(&p, (size_t)2 << 20, n) != 0) die("out of memory");
+#ifdef MADV_HUGEPAGE
+	madvise(p, n, MADV_HUGEPAGE);
+#endif
+	return p;
+}
 
 stemmer *stemmer_new(void)
 {
@@ -206,7 +225,8 @@ stemmer *stemmer_new(void)
 	stemmer *s = xcalloc(1, sizeof *s);
 	s->sb = sb_stemmer_new("english", NULL);
 	if (!s->sb) die("libstemmer has no English stemmer");
-	s->cache = xcalloc(CACHE_SETS * CACHE_WAYS, sizeof *s->cache);
+	s->tags = xcalloc(CACHE_SETS, sizeof *s->tags);
+	s->cache = huge_alloc((size_t)CACHE_SETS * CACHE_WAYS * sizeof *s->cache);
 	return s;
 }
 
@@ -214,36 +234,61 @@ void stemmer_free(stemmer *s)
 {
 	if (!s) return;
 	sb_stemmer_delete(s->sb);
+	free(s->tags);
 	free(s->cache);
 	free(s);
 }
 
-static uint32_t hash_bytes(const char *p, size_t n)
+/* A hash of a word of 3..CACHE_STR bytes from at most four loads: its
+ * first and last eight (or four) bytes, and its length. */
+static uint64_t word_hash(const char *p, size_t n)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 16777619u;
+	uint64_t a, b;
+	if (n >= 8) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + n - 8, 8);
+	} else if (n >= 4) {
+		uint32_t x, y;
+		memcpy(&x, p, 4);
+		memcpy(&y, p + n - 4, 4);
+		a = x;
+		b = y;
+	} else {
+		a = (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n / 2] << 8 |
+		    (uint64_t)(unsigned char)p[n - 1] << 16;
+		b = 0;
 	}
-	return h;
+	uint64_t h = (a ^ 0x9e3779b97f4a7c15ULL) * 0xbf58476d1ce4e5b9ULL;
+	h ^= (b + n) * 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	h *= 0xd6e8feb86659fd93ULL;
+	return h ^ (h >> 32);
 }
 
-const char *stemmer_stem(stemmer *s, const char *lower, size_t len, size_t *outlen)
+/* stemmer_stem; *same is set when the stem is the word itself (kept in
+ * the top bit of an entry's slen, so a hit needs no second comparison). */
+static const char *stem_cached(stemmer *s, const char *lower, size_t len, size_t *outlen,
+			       int *same)
 {
 	/* Snowball English leaves words of one or two letters as they are. */
 	if (len <= 2) {
 		*outlen = len;
+		*same = 1;
 		return lower;
 	}
-	uint32_t h = 0;
-	cache_slot *set = NULL;
+	uint16_t tag = 0;
+	size_t set = 0;
 	if (len <= CACHE_STR) {
-		h = hash_bytes(lower, len);
-		set = s->cache + (h & (CACHE_SETS - 1)) * CACHE_WAYS;
+		uint64_t h = word_hash(lower, len);
+		set = (size_t)(h & (CACHE_SETS - 1));
+		tag = (uint16_t)(h >> 48 | 1); /* never 0 */
+		const uint16_t *tg = s->tags[set];
 		for (int w = 0; w < CACHE_WAYS; w++) {
-			cache_slot *c = &set[w];
-			if (c->hash == h && c->klen == len && memcmp(c->key, lower, len) == 0) {
-				*outlen = c->slen;
+			if (tg[w] != tag) continue;
+			const cache_entry *c = &s->cache[set * CACHE_WAYS + (size_t)w];
+			if (c->klen == len && memcmp(c->key, lower, len) == 0) {
+				*outlen = c->slen & 0x7f;
+				*same = c->slen >> 7;
 				return c->stem;
 			}
 		}
@@ -252,19 +297,27 @@ const char *stemmer_stem(stemmer *s, const char *lower, size_t len, size_t *outl
 	if (!r) die("out of memory (stemmer)");
 	size_t rl = (size_t)sb_stemmer_length(s->sb);
 	*outlen = rl;
-	if (set && rl <= CACHE_STR) {
-		cache_slot *c = NULL;
-		for (int w = 0; w < CACHE_WAYS && !c; w++)
-			if (set[w].klen == 0) c = &set[w];
-		if (!c) c = &set[s->victim++ % CACHE_WAYS];
-		c->hash = h;
+	*same = rl == len && memcmp(r, lower, len) == 0;
+	if (tag && rl <= CACHE_STR) {
+		uint16_t *tg = s->tags[set];
+		int w = 0;
+		while (w < CACHE_WAYS && tg[w]) w++;
+		if (w == CACHE_WAYS) w = (int)(s->victim++ % CACHE_WAYS);
+		cache_entry *c = &s->cache[set * CACHE_WAYS + (size_t)w];
+		tg[w] = tag;
 		c->klen = (uint8_t)len;
-		c->slen = (uint8_t)rl;
+		c->slen = (uint8_t)(rl | (size_t)*same << 7);
 		memcpy(c->key, lower, len);
 		memcpy(c->stem, r, rl);
 		return c->stem;
 	}
 	return (const char *)r;
+}
+
+const char *stemmer_stem(stemmer *s, const char *lower, size_t len, size_t *outlen)
+{
+	int same;
+	return stem_cached(s, lower, len, outlen, &same);
 }
 
 /* ---- tokens ------------------------------------------------------------- */
@@ -281,9 +334,10 @@ void tokens_free(tokens *ts)
 	strbuf_free(&ts->arena);
 }
 
-/* Store the lower form and stem of text[a, b) as a new token. */
+/* Store the lower form and stem of text[a, b) as a new token; ascii: the
+ * span has no byte >= 0x80 (lower-cased by table, in place). */
 static void add_token(stemmer *s, tokens *ts, const char *text, uint32_t a, uint32_t b,
-		      uint16_t flags)
+		      uint16_t flags, int ascii)
 {
 	token t;
 	t.start = a;
@@ -291,21 +345,36 @@ static void add_token(stemmer *s, tokens *ts, const char *text, uint32_t a, uint
 	t.flags = flags;
 	strbuf *ar = &ts->arena;
 	t.lower = (uint32_t)ar->len;
-	lower_into(text + a, b - a, ar);
-	size_t ll = ar->len - t.lower;
+	size_t ll;
+	if (ascii) {
+		ll = b - a;
+		strbuf_reserve(ar, ll + 1);
+		char *d = ar->data + ar->len;
+		const unsigned char *p = (const unsigned char *)text + a;
+		for (size_t i = 0; i < ll; i++) d[i] = (char)ascii_lower[p[i]];
+		d[ll] = '\0';
+		ar->len += ll + 1;
+		ar->data[ar->len] = '\0';
+	} else {
+		lower_into(text + a, b - a, ar);
+		ll = ar->len - t.lower;
+		strbuf_putc(ar, '\0');
+	}
 	t.lower_len = (uint16_t)ll;
-	strbuf_putc(ar, '\0');
 
 	size_t sl;
-	const char *lw = ar->data + t.lower;
-	const char *st = stemmer_stem(s, lw, ll, &sl);
-	if (sl == ll && (st == lw || memcmp(st, lw, ll) == 0)) {
+	int same;
+	const char *st = stem_cached(s, ar->data + t.lower, ll, &sl, &same);
+	if (same) {
 		t.stem = t.lower;
 	} else {
 		/* st is in the cache or libstemmer's buffer, never in the arena */
 		t.stem = (uint32_t)ar->len;
-		strbuf_append(ar, st, sl);
-		strbuf_putc(ar, '\0');
+		strbuf_reserve(ar, sl + 1);
+		memcpy(ar->data + ar->len, st, sl);
+		ar->len += sl;
+		ar->data[ar->len++] = '\0';
+		ar->data[ar->len] = '\0';
 	}
 	t.stem_len = (uint16_t)sl;
 	VEC_PUSH(&ts->t, t);
@@ -313,7 +382,8 @@ static void add_token(stemmer *s, tokens *ts, const char *text, uint32_t a, uint
 
 /* The token whose first word character is at *pos: returns its end and
  * sets *flags (TOK_CAP, TOK_UPPER, TOK_DIGIT). */
-static uint32_t scan_word(const char *text, uint32_t pos, uint32_t end, uint16_t *flags)
+static uint32_t scan_word(const char *text, uint32_t pos, uint32_t end, uint16_t *flags,
+			  int *ascii)
 {
 	const unsigned char *base = (const unsigned char *)text;
 	const unsigned char *e = base + end;
@@ -325,8 +395,21 @@ static uint32_t scan_word(const char *text, uint32_t pos, uint32_t end, uint16_t
 	int first = 1;
 	uint16_t f = 0;
 
-	while (p < end && p - pos < TOKEN_MAX) {
+	uint32_t lim = end - pos > TOKEN_MAX ? pos + TOKEN_MAX : end;
+	while (p < lim) {
 		unsigned char b = base[p];
+		if (b >= 'a' && b <= 'z') {
+			/* fastest path: a run of lower-case ASCII letters */
+			uint32_t q = p + 1;
+			while (q < lim && base[q] >= 'a' && base[q] <= 'z') q++;
+			letters += (int)(q - p);
+			seglen += (int)(q - p);
+			prev_letter = 1;
+			prev_digit = 0;
+			first = 0;
+			p = q;
+			continue;
+		}
 		if (b < 0x80 && ascii_class[b] == C_WORD) {
 			/* fast path: ASCII letters and digits */
 			if (b <= '9') {
@@ -349,6 +432,7 @@ static uint32_t scan_word(const char *text, uint32_t pos, uint32_t end, uint16_t
 		}
 		int n;
 		int32_t cp;
+		if (b >= 0x80) *ascii = 0;
 		enum cclass c = class_at(base + p, e, &cp, &n);
 		if (c == C_WORD) {
 			if (is_letter_cp(cp)) {
@@ -443,10 +527,11 @@ void stem_tokenize(stemmer *s, const char *text, uint32_t start, uint32_t end, t
 			continue;
 		}
 		uint16_t flags;
-		uint32_t q = scan_word(text, p, end, &flags);
+		int ascii = 1;
+		uint32_t q = scan_word(text, p, end, &flags, &ascii);
 		if (ts->t.n == 0) flags |= TOK_FIRST;
 		else if (punct) flags |= TOK_PUNCT_BEFORE;
-		add_token(s, ts, text, p, q, flags);
+		add_token(s, ts, text, p, q, flags, ascii);
 		punct = 0;
 		p = q;
 	}

@@ -161,12 +161,13 @@ static void make_word(unsigned k, char *buf)
 
 START_TEST(test_cache_many_words)
 {
-	/* More distinct words than cache slots, visited twice in different
-	 * orders: every answer must equal libstemmer's own. */
+	/* More distinct words than cache entries (65536), visited twice in
+	 * different orders, so that full sets replace entries: every answer
+	 * must equal libstemmer's own. */
 	stemmer *s = stemmer_new();
 	struct sb_stemmer *ref = sb_stemmer_new("english", NULL);
 	ck_assert_ptr_nonnull(ref);
-	const unsigned N = 40000;
+	const unsigned N = 150000;
 	char w[64];
 	for (int pass = 0; pass < 2; pass++)
 		for (unsigned i = 0; i < N; i++) {
@@ -186,10 +187,52 @@ START_TEST(test_cache_many_words)
 }
 END_TEST
 
+START_TEST(test_tokenize_stems_match_libstemmer)
+{
+	/* Words through stem_tokenize (table lower-casing, cache, stems kept
+	 * apart or shared with the lower form), twice: each token's lower
+	 * form and stem equal libstemmer's stem of the word lower-cased. */
+	stemmer *s = stemmer_new();
+	struct sb_stemmer *ref = sb_stemmer_new("english", NULL);
+	ck_assert_ptr_nonnull(ref);
+	strbuf text = {0};
+	char w[64];
+	for (unsigned i = 0; i < 3000; i++) {
+		make_word(i * 37u, w);
+		if (i % 3 == 0) w[0] = (char)(w[0] - 32); /* Capitalised */
+		strbuf_printf(&text, "%s%s", i ? (i % 7 ? " " : ", ") : "", w);
+	}
+	tokens ts = {0};
+	for (int pass = 0; pass < 2; pass++) {
+		stem_tokenize(s, text.data, 0, (uint32_t)text.len, &ts);
+		ck_assert_uint_eq(ts.t.n, 3000);
+		for (size_t i = 0; i < ts.t.n; i++) {
+			const token *t = &ts.t.v[i];
+			make_word((unsigned)i * 37u, w);
+			ck_assert_str_eq(token_lower(&ts, t), w);
+			ck_assert_uint_eq(t->lower_len, strlen(w));
+			const sb_symbol *want = sb_stemmer_stem(ref, (const sb_symbol *)w, (int)strlen(w));
+			int wl = sb_stemmer_length(ref);
+			ck_assert_int_eq(t->stem_len, wl);
+			ck_assert_int_eq(memcmp(token_stem(&ts, t), want, (size_t)wl), 0);
+			ck_assert_int_eq(token_stem(&ts, t)[wl], '\0');
+			if (wl == (int)strlen(w) && memcmp(want, w, (size_t)wl) == 0)
+				ck_assert_uint_eq(t->stem, t->lower); /* shared */
+			else
+				ck_assert_uint_ne(t->stem, t->lower);
+		}
+	}
+	tokens_free(&ts);
+	strbuf_free(&text);
+	sb_stemmer_delete(ref);
+	stemmer_free(s);
+}
+END_TEST
+
 START_TEST(test_stem_long_word_uncached)
 {
 	stemmer *s = stemmer_new();
-	const char *w = "internationalizationalizations"; /* longer than a cache slot */
+	const char *w = "internationalizationalizationsinternationalization"; /* longer than a cache entry */
 	size_t n;
 	const char *r = stemmer_stem(s, w, strlen(w), &n);
 	ck_assert_uint_gt(n, 0);
@@ -258,6 +301,7 @@ static Suite *make_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_stem_table, 0, sizeof stem_cases / sizeof stem_cases[0]);
 	tcase_add_test(tc, test_cache_many_words);
+	tcase_add_test(tc, test_tokenize_stems_match_libstemmer);
 	tcase_add_test(tc, test_stem_long_word_uncached);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("lower");
