@@ -127,14 +127,11 @@ static const struct word_class {
 static uint8_t word_table[WT_SLOTS]; /* slot -> index in word_classes + 1, 0: empty */
 static pthread_once_t word_table_once = PTHREAD_ONCE_INIT;
 
+/* From the length and three letters: no loop over the word. */
 static uint32_t word_hash(const char *w, size_t n)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)w[i];
-		h *= 16777619u;
-	}
-	return h;
+	const unsigned char *u = (const unsigned char *)w;
+	return (uint32_t)u[0] * 97u + (uint32_t)u[1] * 31u + (uint32_t)u[n - 1] * 7u + (uint32_t)n;
 }
 
 static void build_word_table(void)
@@ -155,7 +152,8 @@ static unsigned word_class(const char *w, size_t n)
 		unsigned e = word_table[k];
 		if (!e) return 0;
 		const char *c = word_classes[e - 1].w;
-		if (strncmp(c, w, n) == 0 && c[n] == '\0') return word_classes[e - 1].cls; /* c may be shorter than n */
+		if (c[0] == w[0] && strncmp(c, w, n) == 0 && c[n] == '\0')
+			return word_classes[e - 1].cls; /* c may be shorter than n */
 		k = (k + 1) & (WT_SLOTS - 1);
 	}
 }

@@ -1025,8 +1025,9 @@ void segment_block(const segmenter *s, const char *text, uint32_t start, uint32_
 		unsigned char c0 = (unsigned char)text[ts];
 		long val = 0;
 		int style = 0;
-		if (te - ts <= 5 && (c0 == '(' || (c0 >= '0' && c0 <= '9') ||
-				     ((c0 | 0x20) >= 'a' && (c0 | 0x20) <= 'z')))
+		/* a list marker ends in '.' or ')' */
+		if (te - ts <= 5 && (text[te - 1] == '.' || text[te - 1] == ')') &&
+		    (c0 == '(' || (c0 >= '0' && c0 <= '9') || ((c0 | 0x20) >= 'a' && (c0 | 0x20) <= 'z')))
 			style = list_marker(&st, ts, te, &val);
 		if (st.sent != NONE && st.ntok > 0) {
 			int brk = 0, n;
