@@ -4,8 +4,7 @@
  * Reads paths from the command line: walks folders in sorted order
  * (skipping hidden entries, symlink loops and non-regular files), reads
  * each file whole under a size limit, detects its format from the
- * extension or the first bytes, and parses JSONL records (flat records of
- * strings in one pass of its own, anything else with jansson).
+ * extension or the first bytes, and parses JSONL records with jansson.
  * Adds: a `document` with the raw bytes, format, metadata and the SHA-256
  * of the raw bytes. Bad input is an error value, never a crash.
  */
@@ -275,315 +274,6 @@ static int get_opt_string(json_t *obj, const char *name, char **dst, cc_error *e
 	return 0;
 }
 
-/* ---- the common record, without jansson ---------------------------------
- *
- * Most records are one flat object whose values are strings (or null, or
- * an integer id). flat_record reads those in one pass, decoding the
- * strings straight into their final buffers; jansson builds a tree of
- * allocated values and copies every string twice. It accepts only what
- * jansson accepts, and only records that parse without error: anything
- * else (escapes or non-ASCII in keys, nested values, numbers other than a
- * small integer id, true/false, duplicate keys, invalid UTF-8 or escapes,
- * a record that would fail a check) falls back to the jansson path, so the
- * documents and the error messages are the same either way. */
-
-/* The members parse_record looks at. */
-enum { F_ID, F_TEXT, F_TITLE, F_URL, F_PUBLISHED, F__COUNT };
-static const char *const flat_names[F__COUNT] = {"id", "text", "title", "url", "published"};
-
-typedef struct flat_str {
-	const char *at;  /* the value's first byte after the opening quote */
-	size_t raw;      /* bytes up to the closing quote */
-	int kind;        /* 0 absent, 1 null, 2 string, 3 integer (id only) */
-	int has_nul;     /* decodes to a string with a NUL (\u0000) */
-	int escaped;     /* has backslash escapes */
-} flat_str;
-
-static int is_json_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static int hex4(const unsigned char *p, uint32_t *v)
-{
-	uint32_t x = 0;
-	for (int i = 0; i < 4; i++) {
-		unsigned char c = p[i];
-		x <<= 4;
-		if (c >= '0' && c <= '9') x |= (uint32_t)(c - '0');
-		else if ((c | 32) >= 'a' && (c | 32) <= 'f') x |= (uint32_t)((c | 32) - 'a' + 10);
-		else return -1;
-	}
-	*v = x;
-	return 0;
-}
-
-/* Length of the valid UTF-8 sequence at p (first byte >= 0x80), as
- * jansson checks it (no overlong forms, no surrogates, at most U+10FFFF);
- * 0 if invalid. */
-static int utf8_seq(const unsigned char *p, const unsigned char *e)
-{
-	unsigned char c = p[0];
-	int n;
-	uint32_t v;
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-		v = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		v = c & 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		v = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (e - p < n) return 0;
-	for (int i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80) return 0;
-		v = v << 6 | (p[i] & 0x3F);
-	}
-	if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000) || v > 0x10FFFF ||
-	    (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	return n;
-}
-
-/* Check the string whose opening quote is at *pp and move *pp past its
- * closing quote; fills f. If dst is set, decode it there (at most f->raw
- * bytes) and set *dlen. -1: not for the fast path. */
-static int flat_string(const unsigned char **pp, const unsigned char *e, flat_str *f, char *dst,
-		       size_t *dlen)
-{
-	const unsigned char *p = *pp + 1;
-	char *d = dst;
-	f->at = (const char *)p;
-	f->has_nul = 0;
-	f->escaped = 0;
-	for (;;) {
-		/* a run of plain ASCII */
-		const unsigned char *run = p;
-		while (p < e && (unsigned char)(*p - 0x20) < 0x60 && *p != '"' && *p != '\\') p++;
-		if (d && p > run) {
-			memcpy(d, run, (size_t)(p - run));
-			d += p - run;
-		}
-		if (p >= e) return -1;
-		unsigned char c = *p;
-		if (c == '"') break;
-		if (c < 0x20) return -1;
-		if (c >= 0x80) {
-			int n = utf8_seq(p, e);
-			if (!n) return -1;
-			if (d) {
-				memcpy(d, p, (size_t)n);
-				d += n;
-			}
-			p += n;
-			continue;
-		}
-		/* an escape */
-		f->escaped = 1;
-		if (e - p < 2) return -1;
-		char out;
-		switch (p[1]) {
-		case '"': out = '"'; break;
-		case '\\': out = '\\'; break;
-		case '/': out = '/'; break;
-		case 'b': out = '\b'; break;
-		case 'f': out = '\f'; break;
-		case 'n': out = '\n'; break;
-		case 'r': out = '\r'; break;
-		case 't': out = '\t'; break;
-		case 'u': {
-			uint32_t v, lo;
-			if (e - p < 6 || hex4(p + 2, &v) != 0) return -1;
-			p += 6;
-			if (v >= 0xDC00 && v <= 0xDFFF) return -1;
-			if (v >= 0xD800 && v <= 0xDBFF) {
-				if (e - p < 6 || p[0] != '\\' || p[1] != 'u' || hex4(p + 2, &lo) != 0 ||
-				    lo < 0xDC00 || lo > 0xDFFF)
-					return -1;
-				p += 6;
-				v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
-			}
-			if (v == 0) f->has_nul = 1;
-			if (d) {
-				if (v < 0x80) {
-					*d++ = (char)v;
-				} else if (v < 0x800) {
-					*d++ = (char)(0xC0 | v >> 6);
-					*d++ = (char)(0x80 | (v & 0x3F));
-				} else if (v < 0x10000) {
-					*d++ = (char)(0xE0 | v >> 12);
-					*d++ = (char)(0x80 | (v >> 6 & 0x3F));
-					*d++ = (char)(0x80 | (v & 0x3F));
-				} else {
-					*d++ = (char)(0xF0 | v >> 18);
-					*d++ = (char)(0x80 | (v >> 12 & 0x3F));
-					*d++ = (char)(0x80 | (v >> 6 & 0x3F));
-					*d++ = (char)(0x80 | (v & 0x3F));
-				}
-			}
-			continue;
-		}
-		default:
-			return -1;
-		}
-		if (d) *d++ = out;
-		p += 2;
-	}
-	f->raw = (size_t)(p - (const unsigned char *)f->at);
-	f->kind = 2;
-	*pp = p + 1;
-	if (dlen) *dlen = (size_t)(d - dst);
-	return 0;
-}
-
-/* Decode a string member checked by flat_string into a new buffer. */
-static char *flat_decode(const flat_str *f, size_t *n)
-{
-	char *buf = xmalloc(f->raw + 1);
-	if (!f->escaped) {
-		memcpy(buf, f->at, f->raw);
-		*n = f->raw;
-	} else {
-		const unsigned char *p = (const unsigned char *)f->at - 1;
-		flat_str g;
-		if (flat_string(&p, (const unsigned char *)f->at + f->raw + 1, &g, buf, n) != 0)
-			die("read: a JSON string changed between two reads");
-	}
-	buf[*n] = '\0';
-	return buf;
-}
-
-/* Scan a record for flat_record; the text is decoded into *text (a new
- * buffer, set even on failure) as it is scanned. */
-static int flat_scan(const char *line, size_t len, flat_str *fs, char **text, size_t *textlen);
-
-/* 1: the record was read into out; 0: use jansson (out untouched). */
-static int flat_record(const char *line, size_t len, document *out)
-{
-	flat_str fs[F__COUNT];
-	char *text = NULL;
-	size_t n = 0;
-	if (!flat_scan(line, len, fs, &text, &n)) {
-		free(text);
-		return 0;
-	}
-	text[n] = '\0';
-	if (fs[F_ID].kind == 3) {
-		out->id = xstrndup(fs[F_ID].at, fs[F_ID].raw);
-	} else {
-		size_t idn;
-		out->id = flat_decode(&fs[F_ID], &idn);
-	}
-	char **dst[F__COUNT] = {NULL, NULL, &out->title, &out->url, &out->published};
-	for (int i = F_TITLE; i < F__COUNT; i++) {
-		size_t m;
-		if (fs[i].kind == 2) *dst[i] = flat_decode(&fs[i], &m);
-	}
-	out->raw = text;
-	out->raw_len = n;
-	out->format = FMT_TXT;
-	return 1;
-}
-
-static int flat_scan(const char *line, size_t len, flat_str *fs, char **text, size_t *textlen)
-{
-	const unsigned char *p = (const unsigned char *)line, *e = p + len;
-	memset(fs, 0, F__COUNT * sizeof *fs);
-	const char *keys[16];
-	size_t klens[16];
-	int nkeys = 0;
-
-	while (p < e && is_json_space(*p)) p++;
-	if (p >= e || *p != '{') return 0;
-	p++;
-	while (p < e && is_json_space(*p)) p++;
-	if (p < e && *p == '}') return 0; /* empty: jansson says what is missing */
-	for (;;) {
-		/* the key: plain ASCII, no escapes, not seen before */
-		if (p >= e || *p != '"') return 0;
-		const unsigned char *k = ++p;
-		while (p < e && *p != '"') {
-			if (*p < 0x20 || *p >= 0x80 || *p == '\\') return 0;
-			p++;
-		}
-		if (p >= e) return 0;
-		size_t kl = (size_t)(p - k);
-		p++;
-		if (nkeys == (int)(sizeof keys / sizeof *keys)) return 0;
-		for (int i = 0; i < nkeys; i++)
-			if (klens[i] == kl && memcmp(keys[i], k, kl) == 0) return 0;
-		keys[nkeys] = (const char *)k;
-		klens[nkeys++] = kl;
-		int field = -1;
-		for (int i = 0; i < F__COUNT; i++)
-			if (strlen(flat_names[i]) == kl && memcmp(flat_names[i], k, kl) == 0) field = i;
-
-		while (p < e && is_json_space(*p)) p++;
-		if (p >= e || *p != ':') return 0;
-		p++;
-		while (p < e && is_json_space(*p)) p++;
-		if (p >= e) return 0;
-
-		/* the value */
-		flat_str tmp, *f = field >= 0 ? &fs[field] : &tmp;
-		if (*p == '"' && field == F_TEXT) {
-			*text = xmalloc((size_t)(e - p) + 1); /* the decoded text is shorter */
-			if (flat_string(&p, e, f, *text, textlen) != 0) return 0;
-		} else if (*p == '"') {
-			if (flat_string(&p, e, f, NULL, NULL) != 0) return 0;
-		} else if (e - p >= 4 && memcmp(p, "null", 4) == 0) {
-			f->kind = 1;
-			p += 4;
-		} else if (field == F_ID && *p >= '0' && *p <= '9') {
-			/* a small integer, written as jansson writes it back */
-			const unsigned char *d = p;
-			while (p < e && *p >= '0' && *p <= '9') p++;
-			if ((*d == '0' && p - d > 1) || p - d > 18) return 0;
-			if (p < e && (*p == '.' || *p == 'e' || *p == 'E')) return 0;
-			f->at = (const char *)d;
-			f->raw = (size_t)(p - d);
-			f->kind = 3;
-		} else {
-			return 0;
-		}
-		while (p < e && is_json_space(*p)) p++;
-		if (p >= e) return 0;
-		if (*p == ',') {
-			p++;
-			while (p < e && is_json_space(*p)) p++;
-			continue;
-		}
-		if (*p != '}') return 0;
-		p++;
-		break;
-	}
-	while (p < e && is_json_space(*p)) p++;
-	if (p != e) return 0;
-
-	/* only records that pass every check of parse_record */
-	if (fs[F_ID].kind < 2 || (fs[F_ID].kind == 2 && (fs[F_ID].raw == 0 || fs[F_ID].has_nul)))
-		return 0;
-	if (fs[F_TEXT].kind != 2 || fs[F_TEXT].raw == 0) return 0;
-	for (int i = F_TITLE; i < F__COUNT; i++)
-		if (fs[i].kind == 2 && fs[i].has_nul) return 0;
-
-	return 1;
-}
-
-static void record_hash(document *out)
-{
-	sha256_ctx c;
-	sha256_init(&c);
-	if (out->title) sha256_update(&c, out->title, strlen(out->title));
-	sha256_update(&c, "", 1);
-	sha256_update(&c, out->raw, out->raw_len);
-	sha256_final_hex(&c, out->raw_hash);
-}
-
 static int parse_record(const char *line, size_t len, document *out, cc_error *err)
 {
 	int bom = 0;
@@ -598,10 +288,6 @@ static int parse_record(const char *line, size_t len, document *out, cc_error *e
 		int col = (int)(nul - line) + 1 + bom;
 		cc_error_set(err, col, "NUL byte at column %d (binary data, not JSON)", col);
 		return -1;
-	}
-	if (flat_record(line, len, out)) {
-		record_hash(out);
-		return 0;
 	}
 	json_error_t jerr;
 	json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
@@ -663,7 +349,13 @@ static int parse_record(const char *line, size_t len, document *out, cc_error *e
 	out->raw = xstrndup(json_string_value(text), n);
 	out->raw_len = n;
 	out->format = FMT_TXT;
-	record_hash(out);
+
+	sha256_ctx c;
+	sha256_init(&c);
+	if (out->title) sha256_update(&c, out->title, strlen(out->title));
+	sha256_update(&c, "", 1);
+	sha256_update(&c, out->raw, out->raw_len);
+	sha256_final_hex(&c, out->raw_hash);
 	rc = 0;
 out:
 	json_decref(j);

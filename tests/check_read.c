@@ -8,7 +8,6 @@
 #include "testutil.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -304,81 +303,6 @@ START_TEST(test_jsonl_good)
 }
 END_TEST
 
-/* Records read by the fast path (flat objects of strings) and by jansson
- * (nested values, numbers, negative ids): the same document either way. */
-static const struct {
-	const char *line;
-	const char *id, *text;
-	size_t text_len;
-	const char *title, *url, *published;
-} jsonl_decode[] = {
-	{"{\"id\":\"e1\",\"text\":\"tab\\there \\\"q\\\" back\\\\slash \\/ \\b\\f\\n\\r\"}", "e1",
-	 "tab\there \"q\" back\\slash / \b\f\n\r", 30, NULL, NULL, NULL},
-	{"{\"id\":\"e2\",\"text\":\"caf\\u00e9 \\u20AC \\ud83d\\ude00 end\"}", "e2",
-	 "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 end", 18, NULL, NULL, NULL},
-	{"{\"id\":\"e3\",\"text\":\"raw caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\x7F\"}", "e3",
-	 "raw caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\x7F", 19, NULL, NULL, NULL},
-	{" { \"id\" : 0 ,\t\"text\" : \"zero id\" , \"title\" : null } \r", "0", "zero id", 7, NULL,
-	 NULL, NULL},
-	{"{\"text\":\"id last\",\"extra\":\"\\u0041x\",\"id\":\"e5\",\"published\":\"2024\",\"url\":\"u\"}",
-	 "e5", "id last", 7, NULL, "u", "2024"},
-	{"{\"id\":\"e6\",\"text\":\"nul \\u0000 kept\"}", "e6", "nul \0 kept", 10, NULL, NULL, NULL},
-	{"{\"id\":\"a\\\"b\",\"text\":\"x\",\"title\":\"T\\u00C9\"}", "a\"b", "x", 1, "T\xC3\x89", NULL,
-	 NULL},
-	{"{\"id\":\"e8\",\"text\":\"nested\",\"meta\":{\"a\":[1,{\"b\":null}]},\"n\":1.5,\"t\":true}", "e8",
-	 "nested", 6, NULL, NULL, NULL},
-	{"{\"id\":-5,\"text\":\"negative\"}", "-5", "negative", 8, NULL, NULL, NULL},
-	{"{\"id\":123456789012345678,\"text\":\"long id\"}", "123456789012345678", "long id", 7, NULL,
-	 NULL, NULL},
-};
-
-/* A member as jansson decodes it, or NULL. */
-static const char *jansson_member(json_t *j, const char *name, size_t *n)
-{
-	json_t *v = json_object_get(j, name);
-	if (!v || !json_is_string(v)) return NULL;
-	*n = json_string_length(v);
-	return json_string_value(v);
-}
-
-START_TEST(test_jsonl_decode)
-{
-	const char *l = jsonl_decode[_i].line;
-	document d = {0};
-	cc_error err;
-	ck_assert_int_eq(read_jsonl_record("f.jsonl", 3, l, strlen(l), &d, &err), 0);
-	ck_assert_str_eq(d.id, jsonl_decode[_i].id);
-	ck_assert_uint_eq(d.raw_len, jsonl_decode[_i].text_len);
-	ck_assert(memcmp(d.raw, jsonl_decode[_i].text, d.raw_len) == 0);
-	ck_assert_int_eq(d.raw[d.raw_len], '\0');
-	const char *const *want[] = {&jsonl_decode[_i].title, &jsonl_decode[_i].url,
-				     &jsonl_decode[_i].published};
-	char *got[] = {d.title, d.url, d.published};
-	for (int k = 0; k < 3; k++) {
-		if (*want[k]) ck_assert_str_eq(got[k], *want[k]);
-		else ck_assert_ptr_null(got[k]);
-	}
-
-	/* jansson's own reading of the line */
-	json_error_t jerr;
-	json_t *j = json_loadb(l, strlen(l), JSON_ALLOW_NUL, &jerr);
-	ck_assert_ptr_nonnull(j);
-	size_t n;
-	const char *t = jansson_member(j, "text", &n);
-	ck_assert_ptr_nonnull(t);
-	ck_assert_uint_eq(n, d.raw_len);
-	ck_assert(memcmp(t, d.raw, n) == 0);
-	const char *names[] = {"title", "url", "published"};
-	for (int k = 0; k < 3; k++) {
-		const char *v = jansson_member(j, names[k], &n);
-		if (v) ck_assert_str_eq(got[k], v);
-		else ck_assert_ptr_null(got[k]);
-	}
-	json_decref(j);
-	document_free(&d);
-}
-END_TEST
-
 static const struct {
 	const char *line, *msg;
 	long long offset;
@@ -655,7 +579,6 @@ static Suite *make_suite(void)
 
 	tc = tcase_create("jsonl");
 	tcase_add_test(tc, test_jsonl_good);
-	tcase_add_loop_test(tc, test_jsonl_decode, 0, sizeof jsonl_decode / sizeof *jsonl_decode);
 	tcase_add_loop_test(tc, test_jsonl_bad, 0, sizeof jsonl_bad / sizeof *jsonl_bad);
 	tcase_add_test(tc, test_jsonl_misc);
 	tcase_add_test(tc, test_jsonl_hostile);
