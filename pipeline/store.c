@@ -81,10 +81,11 @@ static const char *const stmt_sql[ST__COUNT] = {
 };
 
 /* Sentences and tags go in with multi-row INSERTs: one statement for each
- * power of two up to 2^ROWS_LOG rows, so a document takes a few
- * statements per table, and within a statement the cursors stay on the
- * last page of the tables they append to. */
-#define ROWS_LOG 5
+ * number of rows up to ROWS_MAX, prepared when first needed, so a
+ * document takes one statement per table (more only past ROWS_MAX rows),
+ * and within a statement the cursors stay on the last page of the tables
+ * they append to. */
+#define ROWS_MAX 32
 #define SENT_COLS 14
 #define TAG_COLS 16
 static const char sent_insert[] =
@@ -102,7 +103,7 @@ struct store {
 	unsigned pending; /* documents written in the open transaction */
 	int in_tx;
 	sqlite3_stmt *st[ST__COUNT];
-	sqlite3_stmt *ins_sent[ROWS_LOG + 1], *ins_tag[ROWS_LOG + 1];
+	sqlite3_stmt *ins_sent[ROWS_MAX], *ins_tag[ROWS_MAX]; /* [n - 1]: n rows */
 	VEC(uint32_t) tagsel;  /* scratch: indexes of the tags to store */
 	VEC(uint32_t) tagsent; /* their sentence numbers */
 	char msg[256];    /* SQLite's message for the last failed step */
@@ -434,27 +435,24 @@ static int temp_views(store *s, cc_error *err)
 
 /* ---- open / close ------------------------------------------------------ */
 
-static int prepare_rows(store *s, const char *head, int ncols, sqlite3_stmt **out, cc_error *err)
+/* The INSERT of n rows into a table with ncols columns (s->msg set on
+ * failure). */
+static int prepare_rows(store *s, const char *head, int ncols, int n, sqlite3_stmt **out)
 {
 	strbuf b = {0};
-	for (int k = 0; k <= ROWS_LOG; k++) {
-		strbuf_reset(&b);
-		strbuf_puts(&b, head);
-		for (int r = 0; r < 1 << k; r++) {
-			strbuf_puts(&b, r ? ",(" : "(");
-			for (int c = 0; c < ncols; c++) strbuf_puts(&b, c ? ",?" : "?");
-			strbuf_putc(&b, ')');
-		}
-		int rc = sqlite3_prepare_v3(s->db, b.data, -1, SQLITE_PREPARE_PERSISTENT, &out[k], NULL);
-		if (rc != SQLITE_OK) {
-			snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
-			fail(s, err, rc, "cannot prepare a statement");
-			strbuf_free(&b);
-			return -1;
-		}
+	strbuf_puts(&b, head);
+	for (int r = 0; r < n; r++) {
+		strbuf_puts(&b, r ? ",(" : "(");
+		for (int c = 0; c < ncols; c++) strbuf_puts(&b, c ? ",?" : "?");
+		strbuf_putc(&b, ')');
+	}
+	int rc = sqlite3_prepare_v3(s->db, b.data, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
+		*out = NULL;
 	}
 	strbuf_free(&b);
-	return 0;
+	return rc;
 }
 
 /* Busy handler: retry every millisecond for up to STORE_BUSY_MS. SQLite's
@@ -571,9 +569,16 @@ store *store_open(const char *path, enum store_mode mode, cc_error *err)
 			goto fail;
 		}
 	}
-	if (mode == STORE_WRITE && (prepare_rows(s, sent_insert, SENT_COLS, s->ins_sent, err) < 0 ||
-				    prepare_rows(s, tag_insert, TAG_COLS, s->ins_tag, err) < 0))
-		goto fail;
+	if (mode == STORE_WRITE) {
+		/* the largest ones now: a schema problem shows at open */
+		rc = prepare_rows(s, sent_insert, SENT_COLS, ROWS_MAX, &s->ins_sent[ROWS_MAX - 1]);
+		if (rc == SQLITE_OK)
+			rc = prepare_rows(s, tag_insert, TAG_COLS, ROWS_MAX, &s->ins_tag[ROWS_MAX - 1]);
+		if (rc != SQLITE_OK) {
+			fail(s, err, rc, "cannot prepare a statement");
+			goto fail;
+		}
+	}
 	return s;
 
 fail:
@@ -592,7 +597,7 @@ void store_close(store *s)
 		if (commit_batch(s, &e) < 0) fprintf(stderr, "claimcheck: %s\n", e.msg);
 	}
 	for (int i = 0; i < ST__COUNT; i++) sqlite3_finalize(s->st[i]);
-	for (int i = 0; i <= ROWS_LOG; i++) {
+	for (int i = 0; i < ROWS_MAX; i++) {
 		sqlite3_finalize(s->ins_sent[i]);
 		sqlite3_finalize(s->ins_tag[i]);
 	}
@@ -869,20 +874,25 @@ static void bind_tag(sqlite3_stmt *st, int base, size_t i, const rowctx *cx)
 	}
 }
 
-/* Insert n rows with the multi-row statements sts[]. The binders set every
+/* Insert n rows with the multi-row statements sts[] (INSERT head, ncols
+ * columns), preparing those not prepared yet. The binders set every
  * parameter before each step, so the bindings need no clearing: a stale
  * pointer into an earlier analysis is never read. */
-static int insert_rows(rowctx *cx, sqlite3_stmt *const *sts, int ncols, size_t n, bind_row_fn bind)
+static int insert_rows(rowctx *cx, sqlite3_stmt **sts, const char *head, int ncols, size_t n,
+		       bind_row_fn bind)
 {
 	size_t i = 0;
 	while (i < n) {
-		int k = ROWS_LOG;
-		while (((size_t)1 << k) > n - i) k--;
-		sqlite3_stmt *st = sts[k];
-		for (size_t r = 0; r < (size_t)1 << k; r++) bind(st, (int)r * ncols, i + r, cx);
+		size_t k = n - i < ROWS_MAX ? n - i : ROWS_MAX;
+		if (!sts[k - 1]) {
+			int rc = prepare_rows(cx->s, head, ncols, (int)k, &sts[k - 1]);
+			if (rc != SQLITE_OK) return rc;
+		}
+		sqlite3_stmt *st = sts[k - 1];
+		for (size_t r = 0; r < k; r++) bind(st, (int)r * ncols, i + r, cx);
 		int rc = step_keep(cx->s, st);
 		if (rc != SQLITE_OK) return rc;
-		i += (size_t)1 << k;
+		i += k;
 	}
 	return SQLITE_OK;
 }
@@ -935,9 +945,9 @@ static int write_rows(store *s, int64_t run, const analysis *a, const ruleset *r
 			VEC_PUSH(&s->tagsent, (uint32_t)(i + 1));
 		}
 	}
-	rc = insert_rows(&cx, s->ins_sent, SENT_COLS, a->sents.n, bind_sentence);
+	rc = insert_rows(&cx, s->ins_sent, sent_insert, SENT_COLS, a->sents.n, bind_sentence);
 	if (rc != SQLITE_OK) return rc;
-	return insert_rows(&cx, s->ins_tag, TAG_COLS, s->tagsel.n, bind_tag);
+	return insert_rows(&cx, s->ins_tag, tag_insert, TAG_COLS, s->tagsel.n, bind_tag);
 }
 
 int store_write(store *s, int64_t run, const analysis *a, const ruleset *rs, cc_error *err)

@@ -494,6 +494,52 @@ START_TEST(rows_written)
 }
 END_TEST
 
+/* Documents of 1 to 100 sentences, one tag each: every row lands once, in
+ * order, whatever number of multi-row statements it takes (up to 32 rows
+ * a statement, one statement per size). */
+static const unsigned row_counts[] = {1, 2, 3, 31, 32, 33, 63, 64, 65, 100};
+
+START_TEST(many_rows)
+{
+	store *s = open_write();
+	cc_error err;
+	for (size_t k = 0; k < sizeof row_counts / sizeof *row_counts; k++) {
+		unsigned n = row_counts[k];
+		analysis a;
+		char key[16];
+		snprintf(key, sizeof key, "m%u", n);
+		build(&a, key, 0);
+		a.sents.n = a.tags.n = 0;
+		span may = find(TEXT, "may");
+		for (unsigned i = 0; i < n; i++) {
+			push_tag(&a, "hedge.modal", CAT_HEDGE, may, may);
+			sentence_rec r = {.start = i, .end = i + 1, .kind = BLOCK_PARA, .tag_first = i,
+					  .tag_count = 1, .ntokens = i + 2};
+			VEC_PUSH(&a.sents, r);
+		}
+		ck_assert_msg(store_write(s, 0, &a, rs, &err) == 0, "%s", err.msg);
+		drop(&a);
+	}
+	ck_assert_int_eq(store_flush(s, &err), 0);
+	sqlite3 *db = store_db(s);
+	for (size_t k = 0; k < sizeof row_counts / sizeof *row_counts; k++) {
+		unsigned n = row_counts[k];
+		char sql[512], want[128];
+		snprintf(sql, sizeof sql,
+			 "SELECT count(*), min(idx), max(idx), sum(idx = start + 1), sum(ntokens = idx + 1)"
+			 " FROM sentences WHERE doc_id = (SELECT id FROM documents WHERE key = 'm%u')", n);
+		snprintf(want, sizeof want, "%u|1|%u|%u|%u", n, n, n, n);
+		ck_q(db, sql, want);
+		snprintf(sql, sizeof sql,
+			 "SELECT count(*), sum(idx = sentence), max(idx), min(cue), max(cue) FROM tags"
+			 " WHERE doc_id = (SELECT id FROM documents WHERE key = 'm%u')", n);
+		snprintf(want, sizeof want, "%u|%u|%u|may|may", n, n, n);
+		ck_q(db, sql, want);
+	}
+	store_close(s);
+}
+END_TEST
+
 START_TEST(rewrite_replaces)
 {
 	int64_t run;
@@ -1240,6 +1286,7 @@ static Suite *make_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, rows_written);
 	tcase_add_test(tc, rewrite_replaces);
+	tcase_add_test(tc, many_rows);
 	tcase_add_loop_test(tc, is_current, 0, sizeof currency / sizeof currency[0]);
 	tcase_add_test(tc, touch_sets_seen_run);
 	tcase_add_loop_test(tc, file_fast_path, 0, sizeof stamps / sizeof stamps[0]);
