@@ -46,6 +46,12 @@ typedef struct rs_pattern {
 	uint32_t rule;
 	int g_cue, g_source, g_role; /* capture group numbers, or -1 */
 	int jit;                     /* JIT-compiled: tag.c calls pcre2_jit_match */
+	/* has_after: every match starts at the start of the subject or right
+	 * after a character that is not an ASCII byte b with bit b of
+	 * no_start_after set (the pattern begins with a lookbehind such as
+	 * (?<![\p{L}\p{N}])), so tag.c tries only those start positions */
+	uint8_t has_after;
+	uint8_t no_start_after[16];
 } rs_pattern;
 
 typedef struct rs_list {

@@ -2294,6 +2294,115 @@ static void check_frags(loader *L)
 	}
 }
 
+/* The end of the group that opens at s[i] (the index of its ')'), or n. */
+static size_t group_end(const char *s, size_t n, size_t i)
+{
+	size_t depth = 0;
+	for (; i < n; i++) {
+		if (s[i] == '\\') {
+			i++;
+		} else if (s[i] == '[') {
+			i++;
+			if (i < n && s[i] == '^') i++;
+			if (i < n && s[i] == ']') i++;
+			while (i < n && s[i] != ']') {
+				if (s[i] == '\\') i++;
+				else if (s[i] == '[' && i + 1 < n && s[i + 1] == ':') {
+					const char *e = strstr(s + i, ":]");
+					if (e) i = (size_t)(e - s) + 1;
+				}
+				i++;
+			}
+		} else if (s[i] == '(') {
+			depth++;
+		} else if (s[i] == ')') {
+			if (--depth == 0) return i;
+		}
+	}
+	return n;
+}
+
+/* Does the pattern have a '|' outside all groups? */
+static int top_level_alt(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\') i++;
+		else if (s[i] == '(' || s[i] == '[') i = group_end(s, n, i);
+		else if (s[i] == '|') return 1;
+	}
+	return 0;
+}
+
+/*
+ * Where may a match of the expanded pattern s start? If the pattern opens
+ * (after lookaheads, other lookbehinds and option settings, with no
+ * top-level alternative) with a negative lookbehind for one character of
+ * a class holding \p{L} (or \w), no match starts right after an ASCII
+ * letter (or another ASCII character of the class): set those bits of
+ * out->no_start_after. Anything not understood: no claim. Patterns with
+ * backtracking verbs or \G, whose outcome can depend on where a search
+ * starts, are left alone.
+ */
+static void find_start_class(const char *s, rs_pattern *out)
+{
+	size_t n = strlen(s), i = 0;
+	out->has_after = 0;
+	if (strstr(s, "(*") || strstr(s, "\\G") || top_level_alt(s, n)) return;
+	while (i + 3 < n && s[i] == '(' && s[i + 1] == '?') {
+		if (s[i + 2] == '<' && s[i + 3] == '!' && i + 4 < n && s[i + 4] == '[') {
+			uint8_t bits[16] = {0};
+			int letters = 0, ok = 1;
+			size_t j = i + 5;
+			if (j < n && s[j] == '^') ok = 0;
+			for (; ok && j < n && s[j] != ']'; j++) {
+				unsigned char c = (unsigned char)s[j];
+				if (c == '\\' && j + 1 < n) {
+					char e = s[++j];
+					if ((e == 'p' && j + 3 < n && s[j + 1] == '{' && s[j + 3] == '}' &&
+					     (s[j + 2] == 'L' || s[j + 2] == 'N'))) {
+						if (s[j + 2] == 'L') {
+							for (int b = 'a'; b <= 'z'; b++) bits[b >> 3] |= (uint8_t)(1u << (b & 7));
+							for (int b = 'A'; b <= 'Z'; b++) bits[b >> 3] |= (uint8_t)(1u << (b & 7));
+							letters = 1;
+						} else {
+							for (int b = '0'; b <= '9'; b++) bits[b >> 3] |= (uint8_t)(1u << (b & 7));
+						}
+						j += 3;
+					} else if (e == 'p' || e == 'P' || e == 'x' || e == 'Q' || e == 'E' ||
+						   (e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
+						   (e >= '0' && e <= '9')) {
+						/* other escapes (\pL, \s, \x{..}, ...): only what is known */
+						if (e == 'p' || e == 'P' || e == 'x' || e == 'Q' || e == 'E') ok = 0;
+					} else {
+						bits[(unsigned char)e >> 3] |= (uint8_t)(1u << (e & 7));
+					}
+				} else if (c == '-' && j + 1 < n && s[j + 1] != ']') {
+					ok = 0; /* a range */
+				} else if (c == '[') {
+					ok = 0; /* [:alpha:] and the like */
+				} else if (c < 0x80) {
+					bits[c >> 3] |= (uint8_t)(1u << (c & 7));
+				}
+				/* bytes of non-ASCII characters: no claim about them */
+			}
+			if (ok && letters && j + 1 < n && s[j] == ']' && s[j + 1] == ')') {
+				memcpy(out->no_start_after, bits, sizeof bits);
+				out->has_after = 1;
+			}
+			return;
+		}
+		if (s[i + 2] == '=' || s[i + 2] == '!' ||
+		    (s[i + 2] == '<' && (s[i + 3] == '=' || s[i + 3] == '!'))) {
+			i = group_end(s, n, i) + 1; /* zero-width: the start stays */
+			continue;
+		}
+		size_t j = i + 2; /* option settings (?i) */
+		while (j < n && strchr("imnsU-", s[j])) j++;
+		if (j == i + 2 || j >= n || s[j] != ')') return;
+		i = j + 1;
+	}
+}
+
 static int compile_pattern(loader *L, const raw_val *v, uint32_t rule, rs_pattern *out,
 			   strsets *lits)
 {
@@ -2331,6 +2440,7 @@ static int compile_pattern(loader *L, const raw_val *v, uint32_t rule, rs_patter
 	}
 	/* without JIT, the interpreter runs it */
 	out->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+	find_start_class(exp.data, out);
 
 	uint32_t count = 0, esize = 0, capt = 0, minlen = 0;
 	PCRE2_SPTR table;

@@ -94,6 +94,12 @@ struct tagger {
 	uint32_t *gate_end;      /* gate -> end of its last literal in the sentence (if marked) */
 	uint32_t *pat_end;       /* pattern -> least gate_end of its gates (set by may_run) */
 	uint32_t *pat_slack;     /* pattern -> bytes a match may start after that end, or NO_LIMIT */
+	uint8_t (*first)[32];    /* pattern -> bytes a match may start with (PCRE2's start bitmap) */
+	uint8_t *has_first;      /* pattern -> first[] holds something */
+	uint8_t *use_starts;     /* pattern -> run_starts, not one search (see tagger_new) */
+	VEC(uint32_t) starts;    /* this sentence's positions not inside a character nor
+				  * right after an ASCII letter (for run_starts) */
+	uint32_t starts_gen;     /* generation in which starts was computed */
 	uint32_t gen;
 	VEC(uint32_t) marked;    /* rules with candidates in this sentence */
 	word_keys *wc;           /* WC_SLOTS */
@@ -101,6 +107,37 @@ struct tagger {
 	VEC(uint32_t) pre_off;   /* ... pre_id[pre_off[i] .. pre_off[i + 1]) */
 	item_hint *hint;         /* parallel to rs->index_items */
 };
+
+/* The bytes a match of code may start with, from PCRE2's start-of-match
+ * data: a fixed first code unit (both cases of an ASCII letter, as it may
+ * be caseless; any byte of a non-ASCII character) or the start bitmap.
+ * *has is 0 when PCRE2 knows nothing. */
+static void first_bytes(const pcre2_code *code, uint8_t bits[32], uint8_t *has)
+{
+	uint32_t type = 0, cu = 0;
+	const uint8_t *map = NULL;
+	*has = 0;
+	memset(bits, 0, 32);
+	pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &type);
+	if (type == 1) {
+		pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODEUNIT, &cu);
+		if (cu >= 0x80) return;
+		bits[cu >> 3] |= (uint8_t)(1u << (cu & 7));
+		if ((cu | 0x20) >= 'a' && (cu | 0x20) <= 'z') {
+			uint32_t o = cu ^ 0x20;
+			bits[o >> 3] |= (uint8_t)(1u << (o & 7));
+		}
+		/* caseless k and s also match the Kelvin sign and the long s */
+		if ((cu | 0x20) == 'k' || (cu | 0x20) == 's') {
+			bits[0xC5 >> 3] |= (uint8_t)(1u << (0xC5 & 7));
+			bits[0xE2 >> 3] |= (uint8_t)(1u << (0xE2 & 7));
+		}
+		*has = 1;
+	} else if (type == 0 && pcre2_pattern_info(code, PCRE2_INFO_FIRSTBITMAP, &map) == 0 && map) {
+		memcpy(bits, map, 32);
+		*has = 1;
+	}
+}
 
 tagger *tagger_new(const ruleset *rs)
 {
@@ -134,9 +171,18 @@ tagger *tagger_new(const ruleset *rs)
 	size_t np = rs->patterns.n + rs->xpatterns.n;
 	t->pat_end = xcalloc(np + 1, sizeof *t->pat_end);
 	t->pat_slack = xcalloc(np + 1, sizeof *t->pat_slack);
+	t->first = xcalloc(np + 1, sizeof *t->first);
+	t->has_first = xcalloc(np + 1, 1);
+	t->use_starts = xcalloc(np + 1, 1);
 	for (size_t i = 0; i < np; i++) {
 		const rs_pattern *p = i < rs->patterns.n ? &rs->patterns.v[i]
 							  : &rs->xpatterns.v[i - rs->patterns.n];
+		uint32_t type = 0;
+		first_bytes(p->code, t->first[i], &t->has_first[i]);
+		/* where PCRE2 knows the first code unit, its own search for it
+		 * is cheaper than a call per start position */
+		pcre2_pattern_info(p->code, PCRE2_INFO_FIRSTCODETYPE, &type);
+		t->use_starts[i] = p->has_after && type != 1;
 		uint32_t opts = 0, lb = 0;
 		pcre2_pattern_info(p->code, PCRE2_INFO_ARGOPTIONS, &opts);
 		pcre2_pattern_info(p->code, PCRE2_INFO_MAXLOOKBEHIND, &lb);
@@ -175,12 +221,16 @@ void tagger_free(tagger *t)
 	VEC_FREE(&t->marked);
 	VEC_FREE(&t->pre_id);
 	VEC_FREE(&t->pre_off);
+	VEC_FREE(&t->starts);
 	free(t->wc);
 	free(t->rule_mark);
 	free(t->gate_mark);
 	free(t->gate_end);
 	free(t->pat_end);
 	free(t->pat_slack);
+	free(t->first);
+	free(t->has_first);
+	free(t->use_starts);
 	free(t->hint);
 	free(t);
 }
@@ -252,7 +302,11 @@ const tag_profile *tagger_profile(tagger *t)
 	uint64_t ticks = prof_ticks() - p->tick0, ns = mono_ns() - p->ns0;
 	double f = ticks ? (double)ns / (double)ticks : 1.0;
 	for (size_t i = 0; i < np; i++) cost_scale(&p->pat_out[i], &p->pat[i], f);
-	for (size_t i = 0; i < rs->rules.n; i++) cost_scale(&p->rule_out[i], &p->rule[i], f);
+	for (size_t i = 0; i < rs->rules.n; i++) {
+		cost_scale(&p->rule_out[i], &p->rule[i], f);
+		p->rule_out[i].ns = 0; /* the sum of its patterns', as they are rounded */
+	}
+	for (size_t i = 0; i < np; i++) p->rule_out[p->rule_of[i]].ns += p->pat_out[i].ns;
 	p->pub.items_ns = (uint64_t)((double)p->items * f + 0.5);
 	p->pub.prefilter_ns = (uint64_t)((double)p->prefilter * f + 0.5);
 	p->pub.patterns_ns = (uint64_t)((double)p->patterns * f + 0.5);
@@ -446,15 +500,113 @@ static span group_span(const PCRE2_SIZE *ov, int rc, int g, uint32_t base)
  * the prefilter saw of any gate (plus the pattern's longest lookbehind):
  * when the pattern allows it, PCRE2's offset limit stops the search there
  * instead of trying every later start. */
+static void add_match(tagger *t, const rs_pattern *p, int except, int rc, span sent)
+{
+	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(t->md);
+	PCRE2_SIZE s = ov[0], e = ov[1];
+	if (except) {
+		xspan x = {p->rule, sent.start + (uint32_t)s, sent.start + (uint32_t)e};
+		VEC_PUSH(&t->xspans, x);
+		return;
+	}
+	tag tg = {0};
+	tg.rule = p->rule;
+	tg.start = sent.start + (uint32_t)s;
+	tg.end = sent.start + (uint32_t)e;
+	tg.cue = group_span(ov, rc, p->g_cue, sent.start);
+	if (tg.cue.start == tg.cue.end) {
+		tg.cue.start = tg.start;
+		tg.cue.end = tg.end;
+	}
+	tg.source = group_span(ov, rc, p->g_source, sent.start);
+	tg.role = group_span(ov, rc, p->g_role, sent.start);
+	VEC_PUSH(&t->cands, tg);
+	mark_rule(t, p->rule);
+}
+
+static int bit_set(const uint8_t *bits, unsigned c)
+{
+	return bits[c >> 3] & (1u << (c & 7));
+}
+
+/*
+ * run_pattern for a pattern whose matches start only at the start of the
+ * subject or after certain characters (p->has_after, ruleset.c), and only
+ * with certain bytes (PCRE2's start data): PCRE2 would try every other
+ * position too and fail in the pattern's first lookbehind, which in a
+ * sentence is most positions (the letters inside words). This finds the
+ * positions where a match may start and has PCRE2 try each of them alone
+ * (the offset limit set to it): the same matches, found in the same order.
+ */
+static void find_starts(tagger *t, PCRE2_SPTR subj, PCRE2_SIZE len)
+{
+	t->starts.n = 0;
+	VEC_RESERVE(&t->starts, len + 1);
+	unsigned prev = ' ';
+	for (PCRE2_SIZE q = 0; q < len; q++) {
+		unsigned c = subj[q];
+		if ((c & 0xC0) != 0x80 && ((prev | 0x20) < 'a' || (prev | 0x20) > 'z'))
+			t->starts.v[t->starts.n++] = (uint32_t)q;
+		prev = c;
+	}
+	if ((prev | 0x20) < 'a' || (prev | 0x20) > 'z') t->starts.v[t->starts.n++] = (uint32_t)len;
+	t->starts_gen = t->gen;
+}
+
+static int run_starts(tagger *t, size_t pi, const rs_pattern *p, int except, PCRE2_SPTR subj,
+		      PCRE2_SIZE len, PCRE2_SIZE limit, span sent)
+{
+	const uint8_t *after = p->no_start_after;
+	const uint8_t *first = t->has_first[pi] ? t->first[pi] : NULL;
+	PCRE2_SIZE last = limit < len ? limit : len, off = 0;
+	uint32_t opts = 0;
+	if (t->starts_gen != t->gen) find_starts(t, subj, len);
+	const uint32_t *st = t->starts.v, *st_end = t->starts.v + t->starts.n;
+	while (off <= last) {
+		/* the next start at or after off that passes the pattern's tests */
+		while (st < st_end && *st < off) st++;
+		PCRE2_SIZE q = 0;
+		for (; st < st_end; st++) {
+			q = *st;
+			if (q > last) return 0;
+			if (q < len ? first && !bit_set(first, subj[q]) : first != NULL) continue;
+			if (q > 0 && subj[q - 1] < 0x80 && bit_set(after, subj[q - 1])) continue;
+			break;
+		}
+		if (st == st_end) return 0;
+		pcre2_set_offset_limit(t->mctx, q);
+		t->ncalls++;
+		int rc = p->jit ? pcre2_jit_match(p->code, subj, len, q, opts, t->md, t->mctx)
+				: pcre2_match(p->code, subj, len, q, opts, t->md, t->mctx);
+		if (rc == PCRE2_ERROR_NOMATCH) {
+			off = q + 1;
+			continue;
+		}
+		if (rc < 0) return rc;
+		opts = PCRE2_NO_UTF_CHECK;
+		const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(t->md);
+		PCRE2_SIZE s = ov[0], e = ov[1];
+		if (e <= s) {
+			off = (e > q ? e : q) + 1;
+			while (off < len && (subj[off] & 0xC0) == 0x80) off++;
+			continue;
+		}
+		add_match(t, p, except, rc, sent);
+		off = e;
+	}
+	return 0;
+}
+
 static int run_pattern(tagger *t, size_t pi, int except, const char *text, span sent)
 {
 	const rs_pattern *p = except ? &t->rs->xpatterns.v[pi - t->rs->patterns.n] : &t->rs->patterns.v[pi];
 	PCRE2_SPTR subj = (PCRE2_SPTR)text + sent.start;
 	PCRE2_SIZE len = sent.end - sent.start, off = 0;
 	uint32_t opts = 0;
-	pcre2_set_offset_limit(t->mctx, t->pat_slack[pi] == NO_LIMIT
-					    ? PCRE2_UNSET
-					    : (PCRE2_SIZE)t->pat_end[pi] + t->pat_slack[pi]);
+	PCRE2_SIZE limit = t->pat_slack[pi] == NO_LIMIT ? PCRE2_UNSET
+							: (PCRE2_SIZE)t->pat_end[pi] + t->pat_slack[pi];
+	if (t->use_starts[pi]) return run_starts(t, pi, p, except, subj, len, limit, sent);
+	pcre2_set_offset_limit(t->mctx, limit);
 	while (off <= len) {
 		/* pcre2_jit_match skips pcre2_match's checks; the text is valid
 		 * UTF-8 (normalize.c) and the patterns allow invalid UTF anyway */
@@ -472,24 +624,7 @@ static int run_pattern(tagger *t, size_t pi, int except, const char *text, span 
 			while (off < len && (subj[off] & 0xC0) == 0x80) off++;
 			continue;
 		}
-		if (except) {
-			xspan x = {p->rule, sent.start + (uint32_t)s, sent.start + (uint32_t)e};
-			VEC_PUSH(&t->xspans, x);
-		} else {
-			tag tg = {0};
-			tg.rule = p->rule;
-			tg.start = sent.start + (uint32_t)s;
-			tg.end = sent.start + (uint32_t)e;
-			tg.cue = group_span(ov, rc, p->g_cue, sent.start);
-			if (tg.cue.start == tg.cue.end) {
-				tg.cue.start = tg.start;
-				tg.cue.end = tg.end;
-			}
-			tg.source = group_span(ov, rc, p->g_source, sent.start);
-			tg.role = group_span(ov, rc, p->g_role, sent.start);
-			VEC_PUSH(&t->cands, tg);
-			mark_rule(t, p->rule);
-		}
+		add_match(t, p, except, rc, sent);
 		off = e;
 	}
 	return 0;
@@ -700,6 +835,7 @@ int tag_sentence(tagger *t, const char *text, span sentence, const tokens *toks,
 		       ((rs->gate_off ? rs->gate_off[rs->patterns.n + rs->xpatterns.n] : 0) + 1) *
 			       sizeof *t->gate_mark);
 		if (t->prof) memset(t->prof->rule_gen, 0, (rs->rules.n + 1) * sizeof *t->prof->rule_gen);
+		t->starts_gen = 0;
 		t->gen = 1;
 	}
 	if (sentence.end <= sentence.start) return 0;

@@ -520,6 +520,59 @@ START_TEST(test_gates)
 }
 END_TEST
 
+/* Where a pattern's matches may start (find_start_class): the pattern,
+ * whether it makes a claim, and the characters after which (it claims)
+ * no match starts, among "a Z 0 ' - . _ (". */
+static const struct {
+	const char *pattern;
+	int has;
+	const char *no_start_after;
+} start_cases[] = {
+	{"(?<![\\p{L}\\p{N}])said", 1, "aZ0"},
+	{"(?<![\\p{L}\\p{N}'’.-])(?i:the)\\s+\\w+", 1, "aZ0'.-"},
+	{"(?<![\\p{L}])said", 1, "aZ"},
+	/* lookaheads, other lookbehinds and option settings before it */
+	{"(?=[A-Z])(?=\\p{Lu})(?<![\\p{L}\\p{N}])\\p{Lu}\\w+", 1, "aZ0"},
+	{"(?i)(?<!either\\s)(?<![\\p{L}\\p{N}_])two", 1, "aZ0_"},
+	{"(?<!\\bof\\s)(?<![\\p{L}\\p{N}])said", 1, "aZ0"},
+	/* no claim */
+	{"said", 0, ""},
+	{"\\bsaid", 0, ""},
+	{"(?:(?<![\\p{L}\\p{N}])said)", 0, ""},        /* inside a group */
+	{"(?<![\\p{L}\\p{N}])said|told", 0, ""},       /* a top-level alternative */
+	{"(?<![\\p{N}])said", 0, ""},                   /* no letters in the class */
+	{"(?<![^\\p{L}])said", 0, ""},                  /* a negated class */
+	{"(?<![a-z\\p{L}])said", 0, ""},                /* a range */
+	{"(?<![\\p{Lu}\\p{N}])said", 0, ""},           /* only some letters */
+	{"(?<![\\p{L}\\p{N}])(*COMMIT)said", 0, ""},  /* a verb */
+	{"(?<![\\p{L}\\p{N}])\\Gsaid", 0, ""},       /* \G */
+	{"(?<![\\p{L}\\p{N}]|x)said", 0, ""},          /* alternatives in the lookbehind */
+};
+
+START_TEST(test_start_class)
+{
+	char *text = xasprintf("[rule s.x]\ncategory = source\npattern = %s\n", start_cases[_i].pattern);
+	char *p = write_tmp("start.rules", text);
+	diags d = {0};
+	const char *paths[1] = {p};
+	ruleset *rs = ruleset_load(paths, 1, &d);
+	if (!rs) dump(&d);
+	ck_assert_ptr_nonnull(rs);
+	const rs_pattern *pt = &rs->patterns.v[0];
+	ck_assert_int_eq(pt->has_after, start_cases[_i].has);
+	const char *probe = "aZ0'-._(";
+	for (const char *c = probe; *c; c++) {
+		int bit = pt->has_after && (pt->no_start_after[(unsigned char)*c >> 3] >> (*c & 7) & 1);
+		ck_assert_msg(bit == (strchr(start_cases[_i].no_start_after, *c) != NULL),
+			      "%s: character '%c'", start_cases[_i].pattern, *c);
+	}
+	ruleset_free(rs);
+	diags_free(&d);
+	free(p);
+	free(text);
+}
+END_TEST
+
 START_TEST(test_categories)
 {
 	ck_assert_str_eq(category_name(CAT_HEDGE), "hedge");
@@ -552,6 +605,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_hash);
 	tcase_add_test(tc, test_categories);
 	tcase_add_loop_test(tc, test_gates, 0, sizeof gate_cases / sizeof gate_cases[0]);
+	tcase_add_loop_test(tc, test_start_class, 0, sizeof start_cases / sizeof start_cases[0]);
 	suite_add_tcase(s, tc);
 	return s;
 }

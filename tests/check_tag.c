@@ -394,6 +394,71 @@ START_TEST(test_profile_counts)
 }
 END_TEST
 
+/* Patterns that start with a lookbehind for a letter class are tried
+ * only at the positions where a match may start (run_starts); the same
+ * pattern behind `(?:)`, where ruleset.c makes no claim, is searched by
+ * PCRE2 from every position. Both must find the same matches. */
+static const char *const start_patterns[] = {
+	"(?<![\\p{L}\\p{N}])\\p{Lu}\\w*",
+	"(?<![\\p{L}\\p{N}'’.-])(?i:an?|the)\\s+\\w+",
+	"(?<![\\p{L}])\\d+",
+	"(?<![\\p{L}\\p{N}])x*",
+	"(?<![\\p{L}\\p{N}])(?:é\\w+|said)",
+	"(?=\\p{Lu})(?<![\\p{L}\\p{N}])\\p{Lu}\\w+\\s+said",
+	"(?<![\\p{L}\\p{N}])(?:(?i:the)\\s+)?(?<source>\\w+)\\s+(?<cue>said|told)",
+};
+
+static const char *const start_sentences[] = {
+	"Ana said the plan works.",
+	"“Ana” said 3 things; 4x4 is 16, x xx axx.",
+	"The élite said: éclair, café Élan said.",
+	"O'Neill and the co-founder told an analyst a thing.",
+	"x",
+	"",
+	"12 of 13 McDonald's staff said no, then Bo said yes.",
+	"Rock’n’roll’s Anne-Marie Dubois said so, the officials told.",
+};
+
+START_TEST(test_start_positions)
+{
+	strbuf rules = {0};
+	size_t np = sizeof start_patterns / sizeof *start_patterns;
+	for (size_t i = 0; i < np; i++) {
+		strbuf_printf(&rules, "[rule a.%zu]\ncategory = hedge\npattern = %s\n", i, start_patterns[i]);
+		strbuf_printf(&rules, "[rule b.%zu]\ncategory = hedge\npattern = (?:)%s\n", i,
+			      start_patterns[i]);
+	}
+	env e;
+	env_init(&e, "tag-starts.rules", rules.data);
+	for (size_t i = 0; i < np; i++) {
+		ck_assert_int_eq(e.rs->patterns.v[2 * i].has_after, 1);
+		ck_assert_int_eq(e.rs->patterns.v[2 * i + 1].has_after, 0);
+	}
+	size_t ns = sizeof start_sentences / sizeof *start_sentences, total = 0;
+	for (size_t k = 0; k < ns; k++) {
+		char *got = run(&e, start_sentences[k]);
+		strbuf a = {0}, b = {0};
+		strbuf_puts(&a, "");
+		strbuf_puts(&b, "");
+		for (size_t i = 0; i < e.tags.n; i++) {
+			const tag *t = &e.tags.v[i];
+			const char *id = ruleset_rule(e.rs, t->rule)->id;
+			strbuf_printf(id[0] == 'a' ? &a : &b, "%s[%u,%u,%u,%u,%u,%u] ", id + 2, t->start,
+				      t->end, t->cue.start, t->cue.end, t->source.start, t->source.end);
+			total += id[0] == 'a';
+		}
+		ck_assert_msg(strcmp(a.data, b.data) == 0, "%s: %s / %s (%s)", start_sentences[k], a.data,
+			      b.data, got);
+		strbuf_free(&a);
+		strbuf_free(&b);
+		free(got);
+	}
+	ck_assert_uint_ge(total, 30); /* the cases do match */
+	strbuf_free(&rules);
+	env_free(&e);
+}
+END_TEST
+
 /* Patterns gated by several literal sets at once (ruleset.c): each case
  * gives the number of gates the analysis must find and what the tagger
  * must still find with them. */
@@ -523,6 +588,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_match_limit);
 	tcase_add_test(tc, test_prefilter_and_empty_matches);
 	tcase_add_test(tc, test_profile_counts);
+	tcase_add_test(tc, test_start_positions);
 	tcase_add_loop_test(tc, test_gates, 0, sizeof gate_cases / sizeof gate_cases[0]);
 	tcase_add_test(tc, test_many_sentences_reuse);
 	tcase_add_test(tc, test_threads_share_ruleset);
