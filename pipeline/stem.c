@@ -72,9 +72,9 @@ static void init_tables(void)
 	pthread_once(&tables_once, build_tables);
 }
 
-static enum cclass class_of(int32_t cp)
+/* class_of for cp >= 128 */
+static enum cclass class_of_wide(int32_t cp)
 {
-	if (cp < 128) return (enum cclass)ascii_class[cp];
 	if (cp == 0x2019 || cp == 0x02BC) return C_APOS;
 	if (cp == 0x2010 || cp == 0x2011) return C_HYPHEN;
 	switch (utf8proc_category(cp)) {
@@ -96,6 +96,11 @@ static enum cclass class_of(int32_t cp)
 	default:
 		return C_PUNCT; /* unassigned, private use */
 	}
+}
+
+static inline enum cclass class_of(int32_t cp)
+{
+	return cp < 128 ? (enum cclass)ascii_class[cp] : class_of_wide(cp);
 }
 
 static int is_digit_cp(int32_t cp)
@@ -136,8 +141,14 @@ static int32_t decode(const unsigned char *p, const unsigned char *e, int *len)
 	return cp;
 }
 
-static enum cclass class_at(const unsigned char *p, const unsigned char *e, int32_t *cp, int *len)
+static inline enum cclass class_at(const unsigned char *p, const unsigned char *e, int32_t *cp,
+				   int *len)
 {
+	if (*p < 0x80) {
+		*cp = *p;
+		*len = 1;
+		return (enum cclass)ascii_class[*p];
+	}
 	*cp = decode(p, e, len);
 	return *cp < 0 ? C_PUNCT : class_of(*cp);
 }
