@@ -1023,8 +1023,11 @@ static void profile_text(FILE *out, const profiler *p, const tag_profile *tp, ui
 			 const uint32_t *order, size_t n)
 {
 	const ruleset *rs = p->rs;
-	fprintf(out, "%" PRIu64 " documents (%.1f MB), %" PRIu64 " sentences, %.3f s CPU in all\n",
-		p->documents, (double)p->bytes / 1e6, tp->sentences, (double)cpu_ns / 1e9);
+	if (p->bytes >= 100000)
+		fprintf(out, "%" PRIu64 " documents (%.1f MB)", p->documents, (double)p->bytes / 1e6);
+	else
+		fprintf(out, "%" PRIu64 " documents (%" PRIu64 " bytes)", p->documents, p->bytes);
+	fprintf(out, ", %" PRIu64 " sentences, %.3f s CPU in all\n", tp->sentences, (double)cpu_ns / 1e9);
 	fprintf(out, "patterns %.3f s (%.1f%%), word and phrase items %.3f s (%.1f%%), "
 		"prefilter %.3f s (%.1f%%)\n\n",
 		(double)tp->patterns_ns / 1e9, pct(tp->patterns_ns, cpu_ns),
@@ -1179,10 +1182,11 @@ static void rules_help(void)
 	       "  tags       the rule's tags in the output\n"
 	       "The heading gives the documents, sentences, the CPU time of the whole\n"
 	       "analysis and how much of it went to patterns, word and phrase items (all\n"
-	       "rules together) and the literal prefilter. Times are measured with the\n"
-	       "CPU's time-stamp counter (or the monotonic clock), include the timer's own\n"
-	       "cost (some tens of ns per call) and vary from run to run by a few percent;\n"
-	       "counts do not vary.\n\n"
+	       "rules together) and the literal prefilter. Times are elapsed time, from the\n"
+	       "CPU's time-stamp counter (or the monotonic clock), and include the timer's\n"
+	       "own cost (some tens of ns per call): on a busy machine they also include\n"
+	       "the time the process waited for a CPU, so profile on an idle one and\n"
+	       "compare the best of a few runs. The counts do not vary.\n\n"
 	       "Reviewed precision counts the verdicts on tags that are still in the database:\n"
 	       "a verdict given on a tag counts for its rule; a verdict on a whole sentence\n"
 	       "counts for every hedge, speculation and weasel rule that tags the sentence.\n"
