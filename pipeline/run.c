@@ -318,8 +318,16 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static void report_failure(const analysis *a)
+/* The progress line (standard error on a terminal): a bar of this many
+ * cells once the input's size is known, then documents, MB, MB/s, failures
+ * and an ETA. A message printed while it shows first erases it (carriage
+ * return, erase to end of line); the next update draws it again. */
+#define PROGRESS_WIDTH 20
+#define CLEAR_LINE "\r\033[K"
+
+static void report_failure(const runner *r, const analysis *a)
 {
+	if (r->progress) fputs(CLEAR_LINE, stderr);
 	const cc_error *e = &a->err;
 	const char *where = a->doc.path ? a->doc.path : a->doc.key;
 	if (e->line > 0 && e->offset >= 0)
@@ -341,13 +349,23 @@ static void progress_line(runner *r, int final)
 	pthread_mutex_lock(&r->size_mu);
 	uint64_t total = r->total_bytes;
 	pthread_mutex_unlock(&r->size_mu);
+	/* the bar, once the sizing walk has the input's size */
+	char bar[64] = "";
+	if (total > 0) {
+		double done = final || r->in_bytes >= total ? 1.0 : (double)r->in_bytes / (double)total;
+		int fill = (int)(done * PROGRESS_WIDTH);
+		char cells[PROGRESS_WIDTH + 1];
+		for (int i = 0; i < PROGRESS_WIDTH; i++) cells[i] = i < fill ? '#' : '.';
+		cells[PROGRESS_WIDTH] = '\0';
+		snprintf(bar, sizeof bar, "[%s] %3d%%  ", cells, (int)(done * 100));
+	}
 	char eta[48] = "";
 	if (!final && total > r->in_bytes && rate > 0 && el >= 1) {
 		double left = (total - r->in_bytes) / 1e6 / rate;
 		unsigned long sec = (unsigned long)(left + 0.5);
 		snprintf(eta, sizeof eta, "  ETA %lu:%02lu:%02lu", sec / 3600, sec / 60 % 60, sec % 60);
 	}
-	fprintf(stderr, "\r%llu documents  %.1f MB  %.1f MB/s  %llu failed%s%s",
+	fprintf(stderr, "\r%s%llu documents  %.1f MB  %.1f MB/s  %llu failed%s%s", bar,
 		(unsigned long long)docs, mb, rate, (unsigned long long)r->totals.failed, eta,
 		final ? "\n" : "   ");
 }
@@ -388,7 +406,7 @@ static void write_result(runner *r, result *res)
 		rc = store_write(r->st, r->run_id, a, r->rs, &e);
 		if (a->failed) {
 			r->totals.failed++;
-			if (!r->opt->quiet) report_failure(a);
+			if (!r->opt->quiet) report_failure(r, a);
 		} else {
 			r->totals.documents++;
 			r->totals.bytes += a->doc.raw_len;
@@ -401,7 +419,8 @@ static void write_result(runner *r, result *res)
 			if (a->warning) {
 				r->totals.warnings++;
 				if (!r->opt->quiet)
-					fprintf(stderr, "claimcheck: %s: warning: %s\n", a->doc.key, a->warning);
+					fprintf(stderr, "%sclaimcheck: %s: warning: %s\n",
+						r->progress ? CLEAR_LINE : "", a->doc.key, a->warning);
 			}
 		}
 	}

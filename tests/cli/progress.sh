@@ -1,8 +1,9 @@
 #!/bin/sh
 # progress.sh — `claimcheck run` shows a progress line on standard error
-# when it is a terminal (documents, MB, MB/s, failures, and an ETA once a
-# second has passed and the input's size is known) and ends it with the
-# final figures; with standard error redirected, or with -q, it is silent.
+# when it is a terminal (a bar and a percentage once the input's size is
+# known, documents, MB, MB/s, failures, and an ETA once a second has
+# passed) and ends it with the final figures; a message erases it before
+# it is printed; with standard error redirected, or with -q, it is silent.
 . "$top_srcdir/tests/cli/lib.sh"
 need_sqlite3
 
@@ -40,13 +41,25 @@ expect_eq "documents in the database" 6001 "$docs"
 # the log holds every line as the terminal got it: progress lines end in
 # \r-separated updates; the last one ends with a newline and the totals
 tr '\r' '\n' <"$T/tty.log" >"$T/lines"
-grep -E '^[0-9]+ documents  [0-9.]+ MB  [0-9.]+ MB/s  [0-9]+ failed' "$T/lines" >"$T/progress" ||
+grep -E '^(\[[#.]{20}\] +[0-9]+%  )?[0-9]+ documents  [0-9.]+ MB  [0-9.]+ MB/s  [0-9]+ failed' "$T/lines" |
+	sed 's/^\[[#.]*\] *[0-9]*%  //' >"$T/progress"
+[ -s "$T/progress" ] ||
 	fail "no progress line on the terminal: $(head -c 400 "$T/tty.log")"
 updates=$(wc -l <"$T/progress" | tr -d ' ')
 [ "$updates" -ge 2 ] || fail "only $updates progress line(s) in a run of $took s"
 expect_grep "the final line has every document and the input's size" \
 	"6001 documents  $bytes MB" "$T/progress"
 expect_grep "and the failure" "  1 failed" "$T/progress"
+# the bar: present once the size is known, full on the last line
+grep -E '^\[[#.]{20}\] +[0-9]+%  ' "$T/lines" | sed 's/  .*//' >"$T/bars"
+[ -s "$T/bars" ] || fail "no progress bar: $(head -c 400 "$T/tty.log")"
+expect_eq "the last bar is full" "[####################] 100%" "$(tail -n 1 "$T/bars")"
+sed -n 's/^.*\] *\([0-9]*\)%$/\1/p' "$T/bars" | sort -n -c 2>/dev/null ||
+	fail "the percentage went down: $(tr '\n' ' ' <"$T/bars")"
+# the error message erased the progress line first, so it starts a line
+esc=$(printf '\033')
+grep -q "^$esc\[Kclaimcheck: .*utf16.txt: byte 0: UTF-16" "$T/lines" ||
+	fail "the error message did not erase the progress line: $(grep utf16 "$T/lines" | cat -v)"
 # counts only grow
 sed 's/ documents.*//' "$T/progress" | sort -n -c 2>/dev/null ||
 	fail "the document count went down: $(sed 's/ documents.*//' "$T/progress" | tr '\n' ' ')"
