@@ -525,6 +525,34 @@ static void add_match(tagger *t, const rs_pattern *p, int except, int rc, span s
 	mark_rule(t, p->rule);
 }
 
+/* One PCRE2 search for pattern p from offset `at` (under the offset limit
+ * the caller set). Returns PCRE2_ERROR_NOMATCH or another negative PCRE2
+ * code, or 0: a non-empty match became a candidate (or an exception span)
+ * and *next is where the search goes on (past an empty match, the next
+ * character). */
+static int search_from(tagger *t, const rs_pattern *p, int except, PCRE2_SPTR subj,
+		       PCRE2_SIZE len, PCRE2_SIZE at, uint32_t *opts, span sent, PCRE2_SIZE *next)
+{
+	/* pcre2_jit_match skips pcre2_match's checks; the text is valid
+	 * UTF-8 (normalize.c) and the patterns allow invalid UTF anyway */
+	t->ncalls++;
+	int rc = p->jit ? pcre2_jit_match(p->code, subj, len, at, *opts, t->md, t->mctx)
+			: pcre2_match(p->code, subj, len, at, *opts, t->md, t->mctx);
+	if (rc < 0) return rc;
+	*opts = PCRE2_NO_UTF_CHECK; /* the subject was checked by the first call */
+	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(t->md);
+	PCRE2_SIZE s = ov[0], e = ov[1];
+	if (e <= s) {
+		/* ignore empty matches; step over one character */
+		*next = (e > at ? e : at) + 1;
+		while (*next < len && (subj[*next] & 0xC0) == 0x80) (*next)++;
+		return 0;
+	}
+	add_match(t, p, except, rc, sent);
+	*next = e;
+	return 0;
+}
+
 static int bit_set(const uint8_t *bits, unsigned c)
 {
 	return bits[c >> 3] & (1u << (c & 7));
@@ -576,24 +604,12 @@ static int run_starts(tagger *t, size_t pi, const rs_pattern *p, int except, PCR
 		}
 		if (st == st_end) return 0;
 		pcre2_set_offset_limit(t->mctx, q);
-		t->ncalls++;
-		int rc = p->jit ? pcre2_jit_match(p->code, subj, len, q, opts, t->md, t->mctx)
-				: pcre2_match(p->code, subj, len, q, opts, t->md, t->mctx);
+		int rc = search_from(t, p, except, subj, len, q, &opts, sent, &off);
 		if (rc == PCRE2_ERROR_NOMATCH) {
 			off = q + 1;
 			continue;
 		}
 		if (rc < 0) return rc;
-		opts = PCRE2_NO_UTF_CHECK;
-		const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(t->md);
-		PCRE2_SIZE s = ov[0], e = ov[1];
-		if (e <= s) {
-			off = (e > q ? e : q) + 1;
-			while (off < len && (subj[off] & 0xC0) == 0x80) off++;
-			continue;
-		}
-		add_match(t, p, except, rc, sent);
-		off = e;
 	}
 	return 0;
 }
@@ -609,24 +625,9 @@ static int run_pattern(tagger *t, size_t pi, int except, const char *text, span 
 	if (t->use_starts[pi]) return run_starts(t, pi, p, except, subj, len, limit, sent);
 	pcre2_set_offset_limit(t->mctx, limit);
 	while (off <= len) {
-		/* pcre2_jit_match skips pcre2_match's checks; the text is valid
-		 * UTF-8 (normalize.c) and the patterns allow invalid UTF anyway */
-		t->ncalls++;
-		int rc = p->jit ? pcre2_jit_match(p->code, subj, len, off, opts, t->md, t->mctx)
-				: pcre2_match(p->code, subj, len, off, opts, t->md, t->mctx);
+		int rc = search_from(t, p, except, subj, len, off, &opts, sent, &off);
 		if (rc == PCRE2_ERROR_NOMATCH) return 0;
 		if (rc < 0) return rc;
-		opts = PCRE2_NO_UTF_CHECK; /* the subject was checked by the first call */
-		const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(t->md);
-		PCRE2_SIZE s = ov[0], e = ov[1];
-		if (e <= s) {
-			/* ignore empty matches; step over one character */
-			off = (e > off ? e : off) + 1;
-			while (off < len && (subj[off] & 0xC0) == 0x80) off++;
-			continue;
-		}
-		add_match(t, p, except, rc, sent);
-		off = e;
 	}
 	return 0;
 }
