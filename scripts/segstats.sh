@@ -43,30 +43,11 @@ export LC_ALL=C.UTF-8
 rules=
 [ -n "${CLAIMCHECK_RULES:-}" ] && rules="-r $CLAIMCHECK_RULES"
 
-# Reuters bodies as JSONL records {"id", "text"}: entities decoded, control
-# characters dropped, JSON escaped.
+# Reuters bodies as JSONL records (titles are left out of the statistics).
 if [ -f "$reuters/reut2-000.sgm" ]; then
 	mkdir -p "$tmp/reuters"
 	for f in "$reuters"/reut2-*.sgm; do
-		LC_ALL=C tr -d '\000-\010\013\014\016-\037\177-\377' <"$f" | LC_ALL=C awk '
-		function ent(s) {
-			gsub(/&#[0-9]+;/, "", s)
-			gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&amp;/, "\\&", s)
-			return s
-		}
-		function js(s) {
-			gsub(/\\/, "\\\\\\\\", s); gsub(/"/, "\\\"", s)
-			gsub(/\t/, "\\t", s); gsub(/\r/, "", s); gsub(/\n/, "\\n", s)
-			return s
-		}
-		BEGIN { RS = "</REUTERS>" }
-		{
-			b = index($0, "<BODY>"); e = index($0, "</BODY>")
-			if (!b || e <= b) next
-			id = NR
-			if (match($0, /NEWID="[0-9]+"/)) id = substr($0, RSTART + 7, RLENGTH - 8)
-			print "{\"id\":\"" id "\",\"text\":\"" js(ent(substr($0, b + 6, e - b - 6))) "\"}"
-		}' >"$tmp/reuters/$(basename "$f" .sgm).jsonl"
+		sh "$here/reuters-jsonl.sh" "$f" >"$tmp/reuters/$(basename "$f" .sgm).jsonl"
 	done
 fi
 

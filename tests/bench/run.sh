@@ -101,35 +101,6 @@ export LC_ALL=C.UTF-8
 
 # ---- the corpus ------------------------------------------------------------
 
-# One Reuters SGML file -> JSONL records {"id", "title", "text"} with "@@"
-# standing for the copy number (in the id and at the start of the title).
-# Entities are decoded, the &#N; control characters dropped, JSON escaped.
-sgml_to_jsonl() {
-	LC_ALL=C tr -d '\000-\010\013\014\016-\037\177-\377' <"$1" | LC_ALL=C awk '
-	function ent(s) {
-		gsub(/&#[0-9]+;/, "", s)
-		gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&amp;/, "\\&", s)
-		return s
-	}
-	function js(s) {
-		gsub(/\\/, "\\\\\\\\", s); gsub(/"/, "\\\"", s)
-		gsub(/\t/, "\\t", s); gsub(/\r/, "", s); gsub(/\n/, "\\n", s)
-		return s
-	}
-	BEGIN { RS = "</REUTERS>" }
-	{
-		b = index($0, "<BODY>"); e = index($0, "</BODY>")
-		if (!b || e <= b) next
-		body = substr($0, b + 6, e - b - 6)
-		id = NR
-		if (match($0, /NEWID="[0-9]+"/)) id = substr($0, RSTART + 7, RLENGTH - 8)
-		title = ""
-		t = index($0, "<TITLE>"); te = index($0, "</TITLE>")
-		if (t && te > t) title = substr($0, t + 7, te - t - 7)
-		print "{\"id\":\"" id "-@@\",\"title\":\"@@: " js(ent(title)) "\",\"text\":\"" js(ent(body)) "\"}"
-	}'
-}
-
 # Copy n of the BBC articles into $2: the headline (line 1) gets "n: ".
 bbc_copy() {
 	n=$1 out=$2
@@ -156,7 +127,8 @@ else
 	rm -rf "$corpus" "$dir/base"
 	mkdir -p "$dir/base" "$corpus"
 	for f in "$reuters"/reut2-*.sgm; do
-		sgml_to_jsonl "$f" >"$dir/base/$(basename "$f" .sgm).jsonl"
+		# "@@" stands for the copy number (in the id and at the start of the title)
+		sh "$src/scripts/reuters-jsonl.sh" --copy-marker "$f" >"$dir/base/$(basename "$f" .sgm).jsonl"
 	done
 	base=$(cat "$dir"/base/*.jsonl | wc -c)
 	base=$((base + $(cat "$bbc"/*/*.txt | wc -c)))
