@@ -14,14 +14,9 @@
 . "$top_srcdir/tests/cli/lib.sh"
 need_sqlite3
 
-# a corpus of ~5 MB: the sample, copied into 100 folders
+# a corpus of ~3 MB: the sample, copied into 100 folders
 C="$T/corpus"
-mkdir -p "$C"
-i=1
-while [ $i -le 100 ]; do
-	cp -r "$top_srcdir/corpora/sample" "$C/copy$i"
-	i=$((i + 1))
-done
+sample_corpus "$C" 100
 db="$T/c.db"
 n=0
 qr() {

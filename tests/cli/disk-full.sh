@@ -31,14 +31,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# a corpus of ~5 MB: the sample, copied into 100 folders
+# a corpus of ~3 MB: the sample, copied into 100 folders
 C="$T/corpus"
-mkdir -p "$C"
-i=1
-while [ $i -le 100 ]; do
-	cp -r "$top_srcdir/corpora/sample" "$C/copy$i"
-	i=$((i + 1))
-done
+sample_corpus "$C" 100
 
 db="$M/claims.db"
 "$CLAIMCHECK" run -q -o "$db" "$top_srcdir/corpora/sample"; expect_status "first run" 0 $?

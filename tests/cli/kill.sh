@@ -9,14 +9,9 @@
 . "$top_srcdir/tests/cli/lib.sh"
 need_sqlite3
 
-# a corpus of ~1.5 MB: the sample, copied into 30 folders
+# a corpus of ~1 MB: the sample, copied into 30 folders
 C="$T/corpus"
-mkdir -p "$C"
-i=1
-while [ $i -le 30 ]; do
-	cp -r "$top_srcdir/corpora/sample" "$C/copy$i"
-	i=$((i + 1))
-done
+sample_corpus "$C" 30
 
 content() {
 	q "$1" "SELECT key, raw_hash, coalesce(text_hash, ''), ruleset_hash, coalesce(error, ''), n_sentences, n_tags FROM documents ORDER BY key;

@@ -53,6 +53,17 @@ q() {
 	sqlite3 -batch -noheader "$1" "$2"
 }
 
+# sample_corpus DIR N: a bigger corpus, the sample copied into N folders
+# DIR/copy1 ... DIR/copyN (each copy about 33 KB in 20 documents)
+sample_corpus() {
+	mkdir -p "$1"
+	_i=1
+	while [ $_i -le "$2" ]; do
+		cp -r "$top_srcdir/corpora/sample" "$1/copy$_i"
+		_i=$((_i + 1))
+	done
+}
+
 need_sqlite3() {
 	if ! command -v sqlite3 >/dev/null 2>&1; then
 		echo "sqlite3 command not found: install the Debian package sqlite3" >&2

@@ -14,14 +14,9 @@ if [ ! -x "$DRIVE" ]; then
 fi
 
 # a corpus that takes a few seconds with one worker: the sample, copied
-# into 300 folders (about 15 MB), plus one file that fails
+# into 300 folders (about 10 MB), plus one file that fails
 C="$T/corpus"
-mkdir -p "$C"
-i=1
-while [ $i -le 300 ]; do
-	cp -r "$top_srcdir/corpora/sample" "$C/copy$i"
-	i=$((i + 1))
-done
+sample_corpus "$C" 300
 printf '\377\376b\000a\000d\000' >"$C/utf16.txt"
 bytes=$(find "$C" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.1f", s / 1e6 }')
 
