@@ -16,6 +16,8 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "ruleset.h"
@@ -45,7 +47,11 @@ typedef struct rs_pattern {
 	pcre2_code *code;
 	uint32_t rule;
 	int g_cue, g_source, g_role; /* capture group numbers, or -1 */
-	int jit;                     /* JIT-compiled: tag.c calls pcre2_jit_match */
+	/* RS_JIT_*: patterns are JIT-compiled on their first use (most never
+	 * run in a short job: the literal prefilter rules them out), by
+	 * rs_pattern_jit; until then, and while it runs, no thread matches
+	 * with the code */
+	_Atomic int jit;
 	/* has_after: every match starts at the start of the subject or right
 	 * after a character that is not an ASCII byte b with bit b of
 	 * no_start_after set (the pattern begins with a lookbehind such as
@@ -53,6 +59,8 @@ typedef struct rs_pattern {
 	uint8_t has_after;
 	uint8_t no_start_after[16];
 } rs_pattern;
+
+enum rs_jit { RS_JIT_UNTRIED = 0, RS_JIT_YES, RS_JIT_NO };
 
 typedef struct rs_list {
 	char *name;
@@ -113,6 +121,8 @@ struct ruleset {
 	uint32_t max_groups;   /* most capture groups in any pattern */
 	uint32_t max_elems;    /* longest item */
 
+	pthread_mutex_t jit_lock; /* held while a pattern is JIT-compiled */
+
 	segmenter *seg;
 	score_weights weights;
 	sha256_ctx content;    /* over the files' content, before the selection */
@@ -127,6 +137,21 @@ static inline uint32_t rs_hash(uint8_t ns, const char *s, size_t len)
 		h *= 16777619u;
 	}
 	return h ? h : 1;
+}
+
+/* JIT-compile pattern p unless that was tried already; returns its
+ * RS_JIT_YES or RS_JIT_NO (ruleset.c). Thread-safe: the one change a
+ * loaded rule set undergoes, under rs->jit_lock. */
+int ruleset_jit_compile(const struct ruleset *rs, const rs_pattern *p);
+
+/* Whether pattern p runs with pcre2_jit_match (else pcre2_match): JIT
+ * compilation happens here, on the first call for p. Call it before
+ * every match with p->code. */
+static inline int rs_pattern_jit(const struct ruleset *rs, const rs_pattern *p)
+{
+	int s = atomic_load_explicit(&p->jit, memory_order_acquire);
+	if (s == RS_JIT_UNTRIED) s = ruleset_jit_compile(rs, p);
+	return s == RS_JIT_YES;
 }
 
 /* A token that looks like a name: capitalized inside a sentence, not after

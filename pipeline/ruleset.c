@@ -3,8 +3,9 @@
  *
  * Reads: rule files and folders of them. Adds: a compiled, read-only rule
  * set (ruleset-int.h): interned word keys and an index of word/phrase
- * items by their first word, PCRE2 patterns compiled once with JIT (with
- * %{list} expanded), the segmenter fed from [abbreviations], the scoring
+ * items by their first word, PCRE2 patterns compiled once (with %{list}
+ * expanded; JIT-compiled on first use, ruleset_jit_compile) and the
+ * literal prefilter over them, the segmenter fed from [abbreviations], the scoring
  * weights from [scoring], and a SHA-256 over the files' content and the
  * rule selection.
  *
@@ -86,6 +87,8 @@ typedef struct loader {
 	const char *file;
 	int line;
 	strbuf tmp;
+	struct list_exp *lexp; /* per list: its expansions, made once (append_list) */
+	struct lmemo *memo;    /* the literal walk's results by group text (pp_group) */
 } loader;
 
 #define ERR(L, line, col, ...) diags_add((L)->d, DIAG_ERROR, (L)->file, line, col, __VA_ARGS__)
@@ -1169,28 +1172,56 @@ static long find_frag(const loader *L, const char *name, size_t len)
 	return -1;
 }
 
+/* A list's expansions, each made on its first use: [0] the flat
+ * alternation, [1] the trie, [2] the trie under (?i); tried[k]: 1 made,
+ * 2 the list does not qualify for a trie. */
+typedef struct list_exp {
+	char *text[3];
+	uint8_t tried[3];
+} list_exp;
+
 /* Append list li to out as an alternation (or a trie, with `factor`),
  * in the context that the text already in out sets up. */
 static void append_list(loader *L, long li, strbuf *out, int factor)
 {
 	rs_list *li_ = &L->rs->lists.v[li];
-	char **sorted = xmalloc((li_->items.n + 1) * sizeof *sorted);
-	if (li_->items.n) {
-		memcpy(sorted, li_->items.v, li_->items.n * sizeof *sorted);
-		qsort(sorted, li_->items.n, sizeof *sorted, cmp_len_desc);
-	}
 	li_->used = 1;
-	int lb, ci;
-	pattern_context(out->data ? out->data : "", out->len, &lb, &ci);
-	if (!factor || lb || !append_list_trie(out, sorted, li_->items.n, ci)) {
-		strbuf_puts(out, "(?:");
-		for (size_t k = 0; k < li_->items.n; k++) {
-			if (k) strbuf_putc(out, '|');
-			append_literal(out, sorted[k]);
-		}
-		strbuf_putc(out, ')');
+	if (!L->lexp) L->lexp = xcalloc(L->rs->lists.n + 1, sizeof *L->lexp);
+	list_exp *x = &L->lexp[li];
+	int form = 0;
+	if (factor) {
+		int lb, ci;
+		pattern_context(out->data ? out->data : "", out->len, &lb, &ci);
+		if (!lb) form = 1 + (ci != 0);
 	}
-	free(sorted);
+	if (form && x->tried[form] == 2) form = 0;
+	if (!x->tried[form]) {
+		char **sorted = xmalloc((li_->items.n + 1) * sizeof *sorted);
+		if (li_->items.n) {
+			memcpy(sorted, li_->items.v, li_->items.n * sizeof *sorted);
+			qsort(sorted, li_->items.n, sizeof *sorted, cmp_len_desc);
+		}
+		strbuf b = {0};
+		if (form && !append_list_trie(&b, sorted, li_->items.n, form == 2)) {
+			x->tried[form] = 2;
+			form = 0;
+		}
+		if (!x->tried[form]) {
+			if (!form) {
+				strbuf_puts(&b, "(?:");
+				for (size_t k = 0; k < li_->items.n; k++) {
+					if (k) strbuf_putc(&b, '|');
+					append_literal(&b, sorted[k]);
+				}
+				strbuf_putc(&b, ')');
+			}
+			x->text[form] = strbuf_steal(&b);
+			x->tried[form] = 1;
+		}
+		strbuf_free(&b);
+		free(sorted);
+	}
+	strbuf_puts(out, x->text[form]);
 }
 
 /* Expand the %{NAME}s of s (lists and fragments) into out. v is the value
@@ -1476,6 +1507,12 @@ static void lint_nested_quantifiers(loader *L, const raw_val *v)
  * patterns go into one Aho-Corasick automaton (a DFA over bytes with
  * ASCII letters folded), run once over each sentence by tag.c; a pattern
  * runs only if every one of its sets was seen.
+ *
+ * Every command pays for this walk at start, so it is kept cheap without
+ * changing what it finds: its strings and sets live in a pool per pattern
+ * (lpool), a run of plain characters joins an exact run at once (pp_chars),
+ * and a long group's result is remembered by its text (lmemo), since the
+ * same lists and fragments expand to the same groups in many patterns.
  */
 
 #define LIT_MAX_SET 64         /* strings in an exact set */
@@ -1484,43 +1521,15 @@ static void lint_nested_quantifiers(loader *L, const raw_val *v)
 #define LIT_MAX_CONJ 4         /* required sets kept per node */
 #define AC_MAX_STATES 60000
 
+/* The result for each pattern: sets of malloc'd strings. */
 typedef VEC(char *) strset;
 typedef VEC(strset) strsets;
 typedef VEC(strsets) strsetss;
-
-typedef struct pinfo {
-	int exact;     /* 1: ex holds every string the node can match */
-	int pre;       /* exact == 0: every match starts with one of ex */
-	strset ex;
-	strsets req;   /* exact == 0: every match contains one string of each of
-			* these sets (up to LIT_MAX_CONJ of them); no sets, no
-			* prefixes: no constraint at all */
-} pinfo;
-
-typedef struct pparse {
-	const char *s;
-	size_t n, i;
-	int fail;
-} pparse;
 
 static void set_free(strset *a)
 {
 	for (size_t i = 0; i < a->n; i++) free(a->v[i]);
 	VEC_FREE(a);
-}
-
-static void set_add(strset *a, const char *x, size_t len)
-{
-	for (size_t i = 0; i < a->n; i++)
-		if (a->v[i][0] == (len ? x[0] : 0) && strncmp(a->v[i], x, len) == 0 && a->v[i][len] == 0)
-			return;
-	VEC_PUSH(a, xstrndup(x, len));
-}
-
-static void set_move_all(strset *dst, strset *src)
-{
-	for (size_t i = 0; i < src->n; i++) set_add(dst, src->v[i], strlen(src->v[i]));
-	set_free(src);
 }
 
 static void sets_free(strsets *a)
@@ -1529,48 +1538,226 @@ static void sets_free(strsets *a)
 	VEC_FREE(a);
 }
 
+/*
+ * The walk's own sets live in a pool made for one pattern and freed whole
+ * after it: a string is written once, never changed, and shared by
+ * reference between the sets that hold it (a concatenation is what makes
+ * new ones); the sets' arrays are recycled through free lists by their
+ * power-of-two capacity. So the walk does no malloc per string or set.
+ */
+typedef struct lstr {
+	const char *s;
+	uint32_t len;
+} lstr;
+
+typedef struct lset {
+	lstr *v;
+	uint32_t n, cap;
+} lset;
+
+typedef struct lsets {
+	lset *v;
+	uint32_t n, cap;
+} lsets;
+
+typedef struct lblock {
+	struct lblock *next;
+	size_t used, size;     /* the data follows the header */
+} lblock;
+
+#define LP_BLOCK 32768
+
+typedef struct lpool {
+	lblock *first, *cur;
+	void *free_arr[2][32]; /* [0]: lstr arrays, [1]: lset arrays; by log2 of capacity */
+	char chars[128][2];    /* the one-character strings */
+} lpool;
+
+static void lp_init(lpool *lp)
+{
+	memset(lp, 0, sizeof *lp);
+	for (int c = 0; c < 128; c++) lp->chars[c][0] = (char)c;
+}
+
+static void lp_free(lpool *lp)
+{
+	for (lblock *b = lp->first, *nb; b; b = nb) {
+		nb = b->next;
+		free(b);
+	}
+}
+
+static void *lp_alloc(lpool *lp, size_t size, size_t align)
+{
+	lblock *b = lp->cur;
+	for (;;) {
+		if (b) {
+			size_t at = (b->used + align - 1) & ~(align - 1);
+			if (at + size <= b->size) {
+				b->used = at + size;
+				lp->cur = b;
+				return (char *)(b + 1) + at;
+			}
+		}
+		size_t sz = size + align > LP_BLOCK ? size + align : LP_BLOCK;
+		lblock *nb = xmalloc(sizeof *nb + sz);
+		nb->next = NULL;
+		nb->used = 0;
+		nb->size = sz;
+		if (b) b->next = nb;
+		else lp->first = nb;
+		b = nb;
+	}
+}
+
+static void lp_release(lpool *lp, void *arr, uint32_t cap, int kind)
+{
+	if (!arr) return;
+	int lg = __builtin_ctz(cap);
+	*(void **)arr = lp->free_arr[kind][lg];
+	lp->free_arr[kind][lg] = arr;
+}
+
+/* An array of at least `need` elements of esz bytes holding the n of old
+ * (which goes back to the pool); *cap becomes its capacity. */
+static void *lp_grow(lpool *lp, void *old, uint32_t n, uint32_t *cap, uint32_t need, size_t esz, int kind)
+{
+	uint32_t c = 4;
+	while (c < need) c <<= 1;
+	int lg = __builtin_ctz(c);
+	void *nv = lp->free_arr[kind][lg];
+	if (nv) lp->free_arr[kind][lg] = *(void **)nv;
+	else nv = lp_alloc(lp, (size_t)c * esz, sizeof(void *));
+	if (n) memcpy(nv, old, (size_t)n * esz);
+	lp_release(lp, old, *cap, kind);
+	*cap = c;
+	return nv;
+}
+
+static lstr lp_str(lpool *lp, const char *x, size_t len)
+{
+	if (len == 1 && (unsigned char)x[0] < 128) {
+		lstr r = {lp->chars[(unsigned char)x[0]], 1};
+		return r;
+	}
+	char *p = lp_alloc(lp, len + 1, 1);
+	memcpy(p, x, len);
+	p[len] = 0;
+	lstr r = {p, (uint32_t)len};
+	return r;
+}
+
+static void ls_push(lpool *lp, lset *a, lstr x)
+{
+	if (a->n == a->cap) a->v = lp_grow(lp, a->v, a->n, &a->cap, a->n + 1, sizeof *a->v, 0);
+	a->v[a->n++] = x;
+}
+
+static void ls_free(lpool *lp, lset *a)
+{
+	lp_release(lp, a->v, a->cap, 0);
+	memset(a, 0, sizeof *a);
+}
+
+static int ls_has(const lset *a, const char *x, uint32_t len)
+{
+	for (uint32_t i = 0; i < a->n; i++)
+		if (a->v[i].len == len && memcmp(a->v[i].s, x, len) == 0) return 1;
+	return 0;
+}
+
+/* Add x unless a has it. */
+static void ls_add(lpool *lp, lset *a, lstr x)
+{
+	if (!ls_has(a, x.s, x.len)) ls_push(lp, a, x);
+}
+
+static void lss_push(lpool *lp, lsets *r, lset x)
+{
+	if (r->n == r->cap) r->v = lp_grow(lp, r->v, r->n, &r->cap, r->n + 1, sizeof *r->v, 1);
+	r->v[r->n++] = x;
+}
+
+static void lss_free(lpool *lp, lsets *r)
+{
+	for (uint32_t i = 0; i < r->n; i++) ls_free(lp, &r->v[i]);
+	lp_release(lp, r->v, r->cap, 1);
+	memset(r, 0, sizeof *r);
+}
+
+typedef struct pinfo {
+	int exact;     /* 1: ex holds every string the node can match */
+	int pre;       /* exact == 0: every match starts with one of ex */
+	lset ex;
+	lsets req;     /* exact == 0: every match contains one string of each of
+			* these sets (up to LIT_MAX_CONJ of them); no sets, no
+			* prefixes: no constraint at all */
+} pinfo;
+
+typedef struct pparse {
+	const char *s;
+	size_t n, i;
+	int fail;
+	lpool *lp;
+	struct lmemo *memo;
+} pparse;
+
 static pinfo pi_any(void)
 {
 	pinfo r = {0};
 	return r;
 }
 
-static pinfo pi_str(const char *x, size_t len)
+static pinfo pi_str(lpool *lp, const char *x, size_t len)
 {
 	pinfo r = {0};
 	r.exact = 1;
-	set_add(&r.ex, x, len);
+	ls_push(lp, &r.ex, lp_str(lp, x, len));
 	return r;
 }
 
-static void pi_free(pinfo *a)
+static pinfo pi_empty(lpool *lp)
 {
-	set_free(&a->ex);
-	sets_free(&a->req);
+	pinfo r = {0};
+	lstr e = {"", 0};
+	r.exact = 1;
+	ls_push(lp, &r.ex, e);
+	return r;
 }
 
-static size_t set_minlen(const strset *a)
+static void pi_free(lpool *lp, pinfo *a)
+{
+	ls_free(lp, &a->ex);
+	lss_free(lp, &a->req);
+}
+
+static size_t set_minlen(const lset *a)
 {
 	size_t m = SIZE_MAX;
-	for (size_t i = 0; i < a->n; i++)
-		if (strlen(a->v[i]) < m) m = strlen(a->v[i]);
+	for (uint32_t i = 0; i < a->n; i++)
+		if (a->v[i].len < m) m = a->v[i].len;
 	return a->n ? m : 0;
+}
+
+static int lstr_contains(lstr h, lstr x)
+{
+	return x.len == 0 || (x.len <= h.len && memmem(h.s, h.len, x.s, x.len) != NULL);
 }
 
 /* Does every string of a contain a string of b? Then requiring a
  * implies requiring b. (For large sets, only if they have the same
  * strings in the same order: a 0 only costs a redundant set.) */
-static int set_implies(const strset *a, const strset *b)
+static int set_implies(const lset *a, const lset *b)
 {
-	if (a->n * b->n > 1024) {
+	if ((size_t)a->n * b->n > 1024) {
 		if (a->n != b->n) return 0;
-		for (size_t i = 0; i < a->n; i++)
-			if (strcmp(a->v[i], b->v[i])) return 0;
+		for (uint32_t i = 0; i < a->n; i++)
+			if (a->v[i].len != b->v[i].len || memcmp(a->v[i].s, b->v[i].s, a->v[i].len)) return 0;
 		return 1;
 	}
-	for (size_t i = 0; i < a->n; i++) {
-		size_t j = 0;
-		while (j < b->n && !strstr(a->v[i], b->v[j])) j++;
+	for (uint32_t i = 0; i < a->n; i++) {
+		uint32_t j = 0;
+		while (j < b->n && !lstr_contains(a->v[i], b->v[j])) j++;
 		if (j == b->n) return 0;
 	}
 	return 1;
@@ -1578,7 +1765,7 @@ static int set_implies(const strset *a, const strset *b)
 
 /* Is required set a at least as selective as b: longer shortest
  * string, then fewer strings? */
-static int set_better(const strset *a, const strset *b)
+static int set_better(const lset *a, const lset *b)
 {
 	size_t sa = set_minlen(a), sb = set_minlen(b);
 	return sa > sb || (sa == sb && a->n <= b->n);
@@ -1587,103 +1774,109 @@ static int set_better(const strset *a, const strset *b)
 /* Add required set x (taken over) to the conjunction r: a set implied
  * by another is left out; past LIT_MAX_CONJ sets the least selective
  * goes. */
-static void req_add(strsets *r, strset x)
+static void req_add(lpool *lp, lsets *r, lset x)
 {
-	for (size_t i = 0; i < r->n; i++) {
+	for (uint32_t i = 0; i < r->n; i++) {
 		if (set_implies(&r->v[i], &x)) {
-			set_free(&x);
+			ls_free(lp, &x);
 			return;
 		}
 	}
-	size_t kept = 0;
-	for (size_t i = 0; i < r->n; i++) {
-		if (set_implies(&x, &r->v[i])) set_free(&r->v[i]);
+	uint32_t kept = 0;
+	for (uint32_t i = 0; i < r->n; i++) {
+		if (set_implies(&x, &r->v[i])) ls_free(lp, &r->v[i]);
 		else r->v[kept++] = r->v[i];
 	}
 	r->n = kept;
-	VEC_PUSH(r, x);
+	lss_push(lp, r, x);
 	if (r->n <= LIT_MAX_CONJ) return;
-	size_t worst = 0;
-	for (size_t i = 1; i < r->n; i++)
+	uint32_t worst = 0;
+	for (uint32_t i = 1; i < r->n; i++)
 		if (!set_better(&r->v[i], &r->v[worst])) worst = i;
-	set_free(&r->v[worst]);
+	ls_free(lp, &r->v[worst]);
 	r->v[worst] = r->v[--r->n];
 }
 
 /* Give up exactness and prefixes: the exact strings or prefixes become
  * a required set (if long enough to be useful). */
-static void pi_to_match(pinfo *a)
+static void pi_to_match(lpool *lp, pinfo *a)
 {
 	if (!a->exact && !a->pre) return;
 	a->exact = a->pre = 0;
-	strset x = a->ex;
+	lset x = a->ex;
 	memset(&a->ex, 0, sizeof a->ex);
 	if (!x.n || set_minlen(&x) < LIT_MIN_USEFUL) {
-		set_free(&x);
+		ls_free(lp, &x);
 		return;
 	}
-	req_add(&a->req, x);
+	req_add(lp, &a->req, x);
 }
 
 /* Like pi_to_match, but the prefixes or exact strings (if long enough)
  * go at the end of a->req, even past LIT_MAX_CONJ, and nothing is pruned.
  * Returns 1 if they were added. */
-static int pi_fold(pinfo *a)
+static int pi_fold(lpool *lp, pinfo *a)
 {
 	if (!a->exact && !a->pre) return 0;
 	a->exact = a->pre = 0;
-	strset x = a->ex;
+	lset x = a->ex;
 	memset(&a->ex, 0, sizeof a->ex);
 	if (!x.n || set_minlen(&x) < LIT_MIN_USEFUL) {
-		set_free(&x);
+		ls_free(lp, &x);
 		return 0;
 	}
-	VEC_PUSH(&a->req, x);
+	lss_push(lp, &a->req, x);
 	return 1;
 }
 
 /* out = every string of a followed by one of b; 0 (and out empty) if
  * that makes too many or too long strings. */
-static int set_product(const strset *a, const strset *b, strset *out)
+static int set_product(lpool *lp, const lset *a, const lset *b, lset *out)
 {
 	memset(out, 0, sizeof *out);
-	if (a->n * b->n > LIT_MAX_SET) return 0;
-	for (size_t i = 0; i < a->n; i++) {
-		for (size_t j = 0; j < b->n; j++) {
-			size_t la = strlen(a->v[i]), lb = strlen(b->v[j]);
-			if (la + lb > LIT_MAX_LEN) {
-				set_free(out);
-				return 0;
+	if ((size_t)a->n * b->n > LIT_MAX_SET) return 0;
+	for (uint32_t i = 0; i < a->n; i++)
+		for (uint32_t j = 0; j < b->n; j++)
+			if (a->v[i].len + b->v[j].len > LIT_MAX_LEN) return 0;
+	for (uint32_t i = 0; i < a->n; i++) {
+		for (uint32_t j = 0; j < b->n; j++) {
+			lstr x = a->v[i], y = b->v[j];
+			if (!y.len) {
+				ls_add(lp, out, x);
+			} else if (!x.len) {
+				ls_add(lp, out, y);
+			} else {
+				char buf[2 * LIT_MAX_LEN];
+				memcpy(buf, x.s, x.len);
+				memcpy(buf + x.len, y.s, y.len);
+				if (!ls_has(out, buf, x.len + y.len)) ls_push(lp, out, lp_str(lp, buf, x.len + y.len));
 			}
-			char buf[2 * LIT_MAX_LEN + 1];
-			memcpy(buf, a->v[i], la);
-			memcpy(buf + la, b->v[j], lb);
-			set_add(out, buf, la + lb);
 		}
 	}
 	return 1;
 }
 
-static void req_move_all(strsets *dst, strsets *src)
+static void req_move_all(lpool *lp, lsets *dst, lsets *src)
 {
-	for (size_t i = 0; i < src->n; i++) req_add(dst, src->v[i]);
-	VEC_FREE(src);
+	for (uint32_t i = 0; i < src->n; i++) req_add(lp, dst, src->v[i]);
+	src->n = 0;
+	lss_free(lp, src);
 }
 
-static pinfo pi_concat(pinfo a, pinfo b)
+static pinfo pi_concat(lpool *lp, pinfo a, pinfo b)
 {
 	pinfo r = {0};
-	if (a.exact && b.exact && set_product(&a.ex, &b.ex, &r.ex)) {
+	if (a.exact && b.exact && set_product(lp, &a.ex, &b.ex, &r.ex)) {
 		r.exact = 1;
-		pi_free(&a);
-		pi_free(&b);
+		pi_free(lp, &a);
+		pi_free(lp, &b);
 		return r;
 	}
 	/* the prefixes of the whole: a's, extended by b's when a is exact */
-	if (a.exact && b.pre && set_product(&a.ex, &b.ex, &r.ex)) {
+	if (a.exact && b.pre && set_product(lp, &a.ex, &b.ex, &r.ex)) {
 		r.pre = 1;
 		b.pre = 0; /* its prefixes are in r's */
-		set_free(&b.ex);
+		ls_free(lp, &b.ex);
 	} else if (a.exact || a.pre) {
 		r.pre = 1;
 		r.ex = a.ex;
@@ -1691,55 +1884,157 @@ static pinfo pi_concat(pinfo a, pinfo b)
 	}
 	a.exact = a.pre = 0;
 	/* both parts are required: so are the sets of both */
-	pi_to_match(&b);
-	req_move_all(&r.req, &a.req);
-	req_move_all(&r.req, &b.req);
-	pi_free(&a);
-	pi_free(&b);
+	pi_to_match(lp, &b);
+	req_move_all(lp, &r.req, &a.req);
+	req_move_all(lp, &r.req, &b.req);
+	pi_free(lp, &a);
+	pi_free(lp, &b);
 	return r;
 }
 
-static pinfo pi_alt(pinfo a, pinfo b)
+static pinfo pi_alt(lpool *lp, pinfo a, pinfo b)
 {
 	if (a.exact && b.exact && a.ex.n + b.ex.n <= LIT_MAX_SET) {
-		set_move_all(&a.ex, &b.ex);
-		pi_free(&b);
+		for (uint32_t k = 0; k < b.ex.n; k++) ls_add(lp, &a.ex, b.ex.v[k]);
+		pi_free(lp, &b);
 		return a;
 	}
 	pinfo r = {0};
 	if ((a.exact || a.pre) && (b.exact || b.pre) && a.ex.n + b.ex.n <= LIT_MAX_SET) {
 		/* every match starts with a prefix of one side or the other */
 		r.pre = 1;
-		for (size_t k = 0; k < a.ex.n; k++) VEC_PUSH(&r.ex, xstrdup(a.ex.v[k]));
-		for (size_t k = 0; k < b.ex.n; k++) set_add(&r.ex, b.ex.v[k], strlen(b.ex.v[k]));
+		for (uint32_t k = 0; k < a.ex.n; k++) ls_push(lp, &r.ex, a.ex.v[k]);
+		for (uint32_t k = 0; k < b.ex.n; k++) ls_add(lp, &r.ex, b.ex.v[k]);
 	}
 	/* the prefixes of a side may be more useful as a required set (the
 	 * union of r's prefixes can have short strings): they go last */
-	int fa = pi_fold(&a), fb = pi_fold(&b);
+	int fa = pi_fold(lp, &a), fb = pi_fold(lp, &b);
 	/* a match of either side contains a string of a.req[i] or of
 	 * b.req[j], for every i and j */
-	for (size_t i = 0; i < a.req.n; i++) {
-		for (size_t j = 0; j < b.req.n; j++) {
+	for (uint32_t i = 0; i < a.req.n; i++) {
+		for (uint32_t j = 0; j < b.req.n; j++) {
 			if (r.pre && fa && fb && i == a.req.n - 1 && j == b.req.n - 1)
 				continue; /* the union of the prefixes: r.ex */
-			strset u = {0};
-			for (size_t k = 0; k < a.req.v[i].n; k++) VEC_PUSH(&u, xstrdup(a.req.v[i].v[k]));
-			for (size_t k = 0; k < b.req.v[j].n; k++) set_add(&u, b.req.v[j].v[k], strlen(b.req.v[j].v[k]));
-			req_add(&r.req, u);
+			const lset *x = &a.req.v[i], *y = &b.req.v[j];
+			lset u = {0};
+			u.v = lp_grow(lp, NULL, 0, &u.cap, x->n + y->n, sizeof *u.v, 0);
+			memcpy(u.v, x->v, x->n * sizeof *u.v);
+			u.n = x->n;
+			for (uint32_t k = 0; k < y->n; k++) ls_add(lp, &u, y->v[k]);
+			req_add(lp, &r.req, u);
 		}
 	}
-	pi_free(&a);
-	pi_free(&b);
+	pi_free(lp, &a);
+	pi_free(lp, &b);
 	return r;
 }
 
-static pinfo pi_optional(pinfo a)
+/* A copy of set a in pool lp: its strings too if `strings`, else shared. */
+static lset ls_copy(lpool *lp, const lset *a, int strings)
+{
+	lset r = {0};
+	if (!a->n) return r;
+	r.v = lp_grow(lp, NULL, 0, &r.cap, a->n, sizeof *r.v, 0);
+	for (uint32_t k = 0; k < a->n; k++) r.v[k] = strings ? lp_str(lp, a->v[k].s, a->v[k].len) : a->v[k];
+	r.n = a->n;
+	return r;
+}
+
+static pinfo pi_copy(lpool *lp, const pinfo *a, int strings)
+{
+	pinfo r = {0};
+	r.exact = a->exact;
+	r.pre = a->pre;
+	r.ex = ls_copy(lp, &a->ex, strings);
+	for (uint32_t i = 0; i < a->req.n; i++) lss_push(lp, &r.req, ls_copy(lp, &a->req.v[i], strings));
+	return r;
+}
+
+/*
+ * What the walk found for a group, by the group's text: the walk of a
+ * group depends on its text alone, and the same lists and fragments
+ * expand to the same groups in many patterns. Kept for the whole load
+ * (strings and all in the memo's own pool); short groups are not worth it.
+ */
+#define MEMO_MIN 64
+
+typedef struct lmemo_ent {
+	const char *text;      /* NULL: empty slot */
+	uint32_t len, hash;
+	pinfo pi;
+} lmemo_ent;
+
+typedef struct lmemo {
+	lpool pool;
+	lmemo_ent *tab;
+	uint32_t cap, n;       /* cap a power of two */
+} lmemo;
+
+static lmemo *lmemo_new(void)
+{
+	lmemo *m = xcalloc(1, sizeof *m);
+	lp_init(&m->pool);
+	m->cap = 256;
+	m->tab = xcalloc(m->cap, sizeof *m->tab);
+	return m;
+}
+
+static void lmemo_free(lmemo *m)
+{
+	if (!m) return;
+	lp_free(&m->pool);
+	free(m->tab);
+	free(m);
+}
+
+static uint32_t memo_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static lmemo_ent *memo_slot(lmemo *m, uint32_t h, const char *s, size_t len)
+{
+	for (uint32_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		lmemo_ent *e = &m->tab[i];
+		if (!e->text || (e->hash == h && e->len == len && memcmp(e->text, s, len) == 0)) return e;
+	}
+}
+
+static void memo_put(lmemo *m, uint32_t h, const char *s, size_t len, const pinfo *pi)
+{
+	if (2 * (m->n + 1) > m->cap) {
+		lmemo_ent *old = m->tab;
+		uint32_t oc = m->cap;
+		m->cap *= 2;
+		m->tab = xcalloc(m->cap, sizeof *m->tab);
+		for (uint32_t i = 0; i < oc; i++)
+			if (old[i].text) *memo_slot(m, old[i].hash, old[i].text, old[i].len) = old[i];
+		free(old);
+	}
+	lmemo_ent *e = memo_slot(m, h, s, len);
+	if (e->text) return;
+	char *t = lp_alloc(&m->pool, len, 1);
+	memcpy(t, s, len);
+	e->text = t;
+	e->len = (uint32_t)len;
+	e->hash = h;
+	e->pi = pi_copy(&m->pool, pi, 1);
+	m->n++;
+}
+
+static pinfo pi_optional(lpool *lp, pinfo a)
 {
 	if (a.exact && a.ex.n < LIT_MAX_SET) {
-		set_add(&a.ex, "", 0);
+		lstr e = {"", 0};
+		ls_add(lp, &a.ex, e);
 		return a;
 	}
-	pi_free(&a);
+	pi_free(lp, &a);
 	return pi_any();
 }
 
@@ -1813,7 +2108,7 @@ static pinfo pp_class(pparse *P)
 	for (size_t k = 0; k < nc; k++) {
 		char c = chars[k];
 		if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
-		set_add(&r.ex, &c, 1);
+		ls_add(P->lp, &r.ex, lp_str(P->lp, &c, 1));
 	}
 	return r;
 }
@@ -1829,7 +2124,7 @@ static pinfo pp_escape(pparse *P)
 	unsigned char c = (unsigned char)s[P->i + 1];
 	P->i += 2;
 	if (c == 'Q') {
-		pinfo r = pi_str("", 0);
+		pinfo r = pi_empty(P->lp);
 		while (P->i < n && !(s[P->i] == '\\' && P->i + 1 < n && s[P->i + 1] == 'E')) {
 			unsigned char b = (unsigned char)s[P->i];
 			pinfo a;
@@ -1839,15 +2134,15 @@ static pinfo pp_escape(pparse *P)
 				while (P->i < n && ((unsigned char)s[P->i] & 0xC0) == 0x80) P->i++;
 			} else {
 				char l = (char)((b >= 'A' && b <= 'Z') ? b + 32 : b);
-				a = pi_str(&l, 1);
+				a = pi_str(P->lp, &l, 1);
 				P->i++;
 			}
-			r = pi_concat(r, a);
+			r = pi_concat(P->lp, r, a);
 		}
 		if (P->i < n) P->i += 2;
 		return r;
 	}
-	if (strchr("bBAzZGKE", c)) return pi_str("", 0);
+	if (strchr("bBAzZGKE", c)) return pi_empty(P->lp);
 	if (strchr("dDwWsShHvVRXCntrfea", c)) return pi_any();
 	if (c == 'N' || c == 'p' || c == 'P' || c == 'x' || c == 'o' || c == 'g' || c == 'k') {
 		if (P->i < n && s[P->i] == '{') pp_skip_past(P, '}');
@@ -1871,7 +2166,7 @@ static pinfo pp_escape(pparse *P)
 	}
 	if (c < 0x80 && !((c | 32) >= 'a' && (c | 32) <= 'z')) {
 		char l = (char)c;
-		return pi_str(&l, 1);
+		return pi_str(P->lp, &l, 1);
 	}
 	P->fail = 1;
 	return pi_any();
@@ -1892,7 +2187,7 @@ static pinfo pp_group(pparse *P)
 		char c2 = P->i + 2 < n ? s[P->i + 2] : 0;
 		if (c == '#') {
 			pp_skip_past(P, ')');
-			return pi_str("", 0);
+			return pi_empty(P->lp);
 		} else if (c == ':' || c == '|' || c == '>') {
 			P->i += 2;
 		} else if (c == '=' || c == '!') {
@@ -1917,7 +2212,7 @@ static pinfo pp_group(pparse *P)
 			if (j >= n || (s[j] != ')' && s[j] != ':') || j == P->i + 1) P->fail = 1;
 			if (P->fail) return pi_any();
 			P->i = j + 1;
-			if (s[j] == ')') return pi_str("", 0);
+			if (s[j] == ')') return pi_empty(P->lp);
 		}
 		if (P->fail) return pi_any();
 	}
@@ -1928,9 +2223,32 @@ static pinfo pp_group(pparse *P)
 	}
 	P->i++;
 	if (zero_width) {
-		pi_free(&r);
-		return pi_str("", 0);
+		pi_free(P->lp, &r);
+		return pi_empty(P->lp);
 	}
+	return r;
+}
+
+static size_t group_end(const char *s, size_t n, size_t i);
+
+/* pp_group through the memo: a group of the same text seen before (in
+ * this pattern or another) gives the same result. Only groups that the
+ * walk itself ends where group_end says, and without failing, go in. */
+static pinfo pp_group_memo(pparse *P)
+{
+	size_t start = P->i;
+	if (!P->memo) return pp_group(P);
+	size_t e = group_end(P->s, P->n, start);
+	if (e >= P->n || e + 1 - start < MEMO_MIN) return pp_group(P);
+	size_t len = e + 1 - start;
+	uint32_t h = memo_hash(P->s + start, len);
+	lmemo_ent *x = memo_slot(P->memo, h, P->s + start, len);
+	if (x->text) {
+		P->i = e + 1;
+		return pi_copy(P->lp, &x->pi, 0);
+	}
+	pinfo r = pp_group(P);
+	if (!P->fail && P->i == e + 1) memo_put(P->memo, h, P->s + start, len, &r);
 	return r;
 }
 
@@ -1976,12 +2294,12 @@ static pinfo pp_quant(pparse *P, pinfo a)
 	if (P->i < n && (s[P->i] == '?' || s[P->i] == '+')) P->i++;
 	if (lo == 1 && hi == 1) return a;
 	if (lo == 0 && hi == 0) {
-		pi_free(&a);
-		return pi_str("", 0);
+		pi_free(P->lp, &a);
+		return pi_empty(P->lp);
 	}
-	if (lo == 0 && hi == 1) return pi_optional(a);
+	if (lo == 0 && hi == 1) return pi_optional(P->lp, a);
 	if (lo == 0) {
-		pi_free(&a);
+		pi_free(P->lp, &a);
 		return pi_any();
 	}
 	/* at least once: a match starts like a */
@@ -1992,15 +2310,60 @@ static pinfo pp_quant(pparse *P, pinfo a)
 	return a;
 }
 
+/* A byte that pp_seq takes as a literal character of its own. */
+static int pp_plain(unsigned char c)
+{
+	return c && c < 0x80 && !strchr("()[\\.^$*+?{|", c);
+}
+
+/* Is s[i] a literal character not followed by a quantifier? */
+static int pp_plain_at(const pparse *P, size_t i)
+{
+	if (i >= P->n || !pp_plain((unsigned char)P->s[i])) return 0;
+	if (i + 1 >= P->n) return 1;
+	char q = P->s[i + 1];
+	return q != '*' && q != '+' && q != '?' && q != '{';
+}
+
+/*
+ * Append the literal characters at P->i (lower-cased) to the exact run at
+ * once, as many as keep its strings within LIT_MAX_LEN: the same as
+ * concatenating them one by one, which is what the caller does with the
+ * rest. Returns 0 if there is no room for one.
+ */
+static int pp_chars(pparse *P, pinfo *run)
+{
+	size_t longest = 0;
+	for (uint32_t k = 0; k < run->ex.n; k++)
+		if (run->ex.v[k].len > longest) longest = run->ex.v[k].len;
+	if (longest >= LIT_MAX_LEN || run->ex.n > LIT_MAX_SET) return 0;
+	char buf[LIT_MAX_LEN];
+	size_t m = 0;
+	while (m < LIT_MAX_LEN - longest && pp_plain_at(P, P->i)) {
+		char c = P->s[P->i++];
+		buf[m++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+	}
+	lset chunk = {0};
+	ls_push(P->lp, &chunk, lp_str(P->lp, buf, m));
+	lset out;
+	set_product(P->lp, &run->ex, &chunk, &out); /* fits: checked above */
+	ls_free(P->lp, &chunk);
+	ls_free(P->lp, &run->ex);
+	run->ex = out;
+	return 1;
+}
+
 static pinfo pp_seq(pparse *P)
 {
 	const char *s = P->s;
-	pinfo r = pi_str("", 0), run = pi_str("", 0);
+	pinfo r = pi_empty(P->lp), run = pi_empty(P->lp);
 	while (P->i < P->n && !P->fail && s[P->i] != '|' && s[P->i] != ')') {
 		unsigned char c = (unsigned char)s[P->i];
 		pinfo a;
+		/* run is exact here: a string of plain characters joins it whole */
+		if (pp_plain_at(P, P->i) && pp_chars(P, &run)) continue;
 		if (c == '(') {
-			a = pp_group(P);
+			a = pp_group_memo(P);
 		} else if (c == '[') {
 			a = pp_class(P);
 		} else if (c == '\\') {
@@ -2009,7 +2372,7 @@ static pinfo pp_seq(pparse *P)
 			a = pi_any();
 			P->i++;
 		} else if (c == '^' || c == '$') {
-			a = pi_str("", 0);
+			a = pi_empty(P->lp);
 			P->i++;
 		} else if (c == '*' || c == '+' || c == '?' || c == '{') {
 			P->fail = 1;
@@ -2020,26 +2383,26 @@ static pinfo pp_seq(pparse *P)
 			while (P->i < P->n && ((unsigned char)s[P->i] & 0xC0) == 0x80) P->i++;
 		} else {
 			char l = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-			a = pi_str(&l, 1);
+			a = pi_str(P->lp, &l, 1);
 			P->i++;
 		}
 		a = pp_quant(P, a);
 		if (a.exact) {
 			/* pi_concat consumes a: never touch it again */
-			run = pi_concat(run, a);
+			run = pi_concat(P->lp, run, a);
 			if (run.exact) continue;
 			/* the run grew past exactness (too long, too many
 			 * strings): fold what it requires in, start a new one */
-			r = pi_concat(r, run);
-			run = pi_str("", 0);
+			r = pi_concat(P->lp, r, run);
+			run = pi_empty(P->lp);
 			continue;
 		}
 		/* a run of exact atoms ended: fold it in whole, then the atom */
-		r = pi_concat(r, run);
-		run = pi_str("", 0);
-		r = pi_concat(r, a);
+		r = pi_concat(P->lp, r, run);
+		run = pi_empty(P->lp);
+		r = pi_concat(P->lp, r, a);
 	}
-	return pi_concat(r, run);
+	return pi_concat(P->lp, r, run);
 }
 
 static pinfo pp_alt(pparse *P)
@@ -2047,29 +2410,33 @@ static pinfo pp_alt(pparse *P)
 	pinfo r = pp_seq(P);
 	while (!P->fail && P->i < P->n && P->s[P->i] == '|') {
 		P->i++;
-		r = pi_alt(r, pp_seq(P));
+		r = pi_alt(P->lp, r, pp_seq(P));
 	}
 	return r;
 }
 
 /* Sets of literals such that every match of pattern s contains one
  * string of each, or no sets if none could be found. */
-static strsets pattern_literals(const char *s, size_t n)
+static strsets pattern_literals(const char *s, size_t n, lmemo *memo)
 {
-	pparse P = {s, n, 0, 0};
+	lpool lp;
+	lp_init(&lp);
+	pparse P = {s, n, 0, 0, &lp, memo};
 	pinfo r = pp_alt(&P);
 	strsets out = {0};
 	if (P.i != n) P.fail = 1;
-	pi_to_match(&r);
+	pi_to_match(&lp, &r);
 	if (!P.fail) {
-		for (size_t i = 0; i < r.req.n; i++) {
-			if (set_minlen(&r.req.v[i]) >= LIT_MIN_USEFUL) {
-				VEC_PUSH(&out, r.req.v[i]);
-				memset(&r.req.v[i], 0, sizeof r.req.v[i]);
-			}
+		for (uint32_t i = 0; i < r.req.n; i++) {
+			const lset *x = &r.req.v[i];
+			if (set_minlen(x) < LIT_MIN_USEFUL) continue;
+			strset o = {0};
+			VEC_RESERVE(&o, x->n);
+			for (uint32_t k = 0; k < x->n; k++) o.v[o.n++] = xstrndup(x->v[k].s, x->v[k].len);
+			VEC_PUSH(&out, o);
 		}
 	}
-	pi_free(&r);
+	lp_free(&lp);
 	return out;
 }
 
@@ -2438,8 +2805,8 @@ static int compile_pattern(loader *L, const raw_val *v, uint32_t rule, rs_patter
 		pcre2_code_free(code);
 		goto done;
 	}
-	/* without JIT, the interpreter runs it */
-	out->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+	/* JIT-compiled on first use (ruleset_jit_compile) */
+	atomic_init(&out->jit, RS_JIT_UNTRIED);
 	find_start_class(exp.data, out);
 
 	uint32_t count = 0, esize = 0, capt = 0, minlen = 0;
@@ -2459,7 +2826,8 @@ static int compile_pattern(loader *L, const raw_val *v, uint32_t rule, rs_patter
 		WARN(L, v->line, v->col, "this pattern can match empty text (empty matches are ignored)");
 	lint_nested_quantifiers(L, v);
 
-	*lits = pattern_literals(exp.data, exp.len);
+	if (!L->memo) L->memo = lmemo_new();
+	*lits = pattern_literals(exp.data, exp.len, L->memo);
 	out->code = code;
 	out->rule = rule;
 	out->g_cue = pcre2_substring_number_from_name(code, (PCRE2_SPTR) "cue");
@@ -2598,11 +2966,34 @@ static void loader_free(loader *L)
 	tokens_free(&L->toks);
 	stemmer_free(L->st);
 	strbuf_free(&L->tmp);
+	if (L->lexp)
+		for (size_t i = 0; i < L->rs->lists.n; i++)
+			for (int k = 0; k < 3; k++) free(L->lexp[i].text[k]);
+	free(L->lexp);
+	lmemo_free(L->memo);
+}
+
+int ruleset_jit_compile(const ruleset *rs, const rs_pattern *p)
+{
+	/* rs and p are not const objects: this is the one change a loaded
+	 * rule set undergoes, made once per pattern under the lock */
+	ruleset *w = (ruleset *)rs;
+	rs_pattern *wp = (rs_pattern *)p;
+	if (pthread_mutex_lock(&w->jit_lock)) die("pthread_mutex_lock failed");
+	int s = atomic_load_explicit(&wp->jit, memory_order_relaxed);
+	if (s == RS_JIT_UNTRIED) {
+		/* without JIT, the interpreter runs it */
+		s = pcre2_jit_compile(wp->code, PCRE2_JIT_COMPLETE) == 0 ? RS_JIT_YES : RS_JIT_NO;
+		atomic_store_explicit(&wp->jit, s, memory_order_release);
+	}
+	pthread_mutex_unlock(&w->jit_lock);
+	return s;
 }
 
 ruleset *ruleset_load(const char *const *paths, size_t npaths, diags *d)
 {
 	ruleset *rs = xcalloc(1, sizeof *rs);
+	if (pthread_mutex_init(&rs->jit_lock, NULL)) die("pthread_mutex_init failed");
 	loader L = {0};
 	size_t errors0 = d->errors;
 	L.rs = rs;
@@ -2700,6 +3091,7 @@ void ruleset_free(ruleset *rs)
 	free(rs->gated);
 	free(rs->gate_off);
 	segmenter_free(rs->seg);
+	pthread_mutex_destroy(&rs->jit_lock);
 	free(rs);
 }
 

@@ -9,12 +9,13 @@
  * file:line:col; if any is an error, no ruleset is returned.
  *
  * Produces: a compiled ruleset: word/phrase matchers keyed by stem,
- * PCRE2 patterns compiled once with JIT, the segmenter, the scoring
+ * PCRE2 patterns compiled once (JIT on first use), the segmenter, the scoring
  * weights, and a SHA-256 over everything that affects results, so runs
  * can tell whether stored results are current.
  *
  * Ownership: ruleset_load returns a caller-owned ruleset (ruleset_free);
- * after loading it is read-only and shared by all worker threads.
+ * after loading it is read-only and shared by all worker threads (but for
+ * each pattern's JIT compilation on its first use, made under a lock).
  */
 #ifndef CLAIMCHECK_RULESET_H
 #define CLAIMCHECK_RULESET_H

@@ -520,6 +520,87 @@ START_TEST(test_gates)
 }
 END_TEST
 
+/* How many of pattern pi's gates the literal automaton sees in text, run
+ * as tag.c runs it. */
+static uint32_t gates_seen(const ruleset *rs, size_t pi, const char *text)
+{
+	uint32_t g0 = rs->gate_off[pi], g1 = rs->gate_off[pi + 1], n = 0;
+	uint8_t seen[64] = {0};
+	ck_assert_uint_le(g1 - g0, sizeof seen);
+	if (!rs->ac_nstates) return 0;
+	uint32_t st = 0, nc = rs->ac_nclass;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		uint32_t x = rs->ac_delta[st + rs->ac_class[*p]];
+		st = x & ~AC_OUT;
+		if (!(x & AC_OUT)) continue;
+		uint32_t s = st / nc;
+		for (uint32_t k = rs->ac_out_off[s]; k < rs->ac_out_off[s + 1]; k++) {
+			uint32_t g = rs->ac_out[k];
+			if (g >= g0 && g < g1 && !seen[g - g0]) {
+				seen[g - g0] = 1;
+				n++;
+			}
+		}
+	}
+	return n;
+}
+
+#define L70 "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij"
+#define VERBS "(?:said|says|told|tells|added|argued|explained|insisted|warned|noted|wrote)"
+
+/* The literals themselves, probed through the automaton: the pattern, a
+ * text, how many of the pattern's gates it has, how many the text hits. */
+static const struct {
+	const char *pattern, *text;
+	uint32_t gates, seen;
+} literal_cases[] = {
+	{"(?:alpha|beta)\\s+\\w+\\s+(?:gamma|delta)", "beta and delta", 2, 2},
+	{"(?:alpha|beta)\\s+\\w+\\s+(?:gamma|delta)", "ALPHA", 2, 1},
+	{"(?:alpha|beta)\\s+\\w+\\s+(?:gamma|delta)", "alph bet gamm", 2, 0},
+	/* exact strings stop at 64 bytes: the first 64 of 70 letters are the
+	 * prefix; the 65th ends the run and the last five ("fghij") are in it */
+	{L70, L70, 1, 1},
+	{L70, "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcd", 1, 1},
+	{L70, "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabc", 1, 0},
+	/* optional and repeated letters end a run of literal characters */
+	{"\\bsaidx?\\s+\\w+", "said", 1, 1},
+	{"\\bsai+d\\s+\\w+", "saiiid", 1, 1},
+	{"\\bsai+d\\s+\\w+", "sad", 1, 0},
+	/* the same (long) group twice: one set */
+	{VERBS "\\s+\\p{Lu}\\w+\\s+" VERBS, "Kim wrote", 1, 1},
+	{VERBS "\\s+\\p{Lu}\\w+\\s+" VERBS, "Kim wrot", 1, 0},
+	/* a list (a trie of more than 64 bytes) in two patterns: the same set */
+	{"(?<cue>%{verb})\\s+\\p{Lu}\\w+", "Kim noted", 1, 1},
+	{"(?<cue>%{verb})\\s+\\p{Lu}\\w+", "Kim note", 1, 0},
+};
+
+START_TEST(test_literals)
+{
+	/* the pattern twice: the second time, its long groups are found in
+	 * the walk's memo */
+	char *text = xasprintf("[list verb]\nitems = said | says | told | tells | added | argued | explained | "
+			       "insisted | warned | noted | wrote\n"
+			       "[rule s.x]\ncategory = source\npattern = %s\n"
+			       "[rule s.y]\ncategory = source\npattern = %s\n",
+			       literal_cases[_i].pattern, literal_cases[_i].pattern);
+	char *p = write_tmp("literals.rules", text);
+	diags d = {0};
+	const char *paths[1] = {p};
+	ruleset *rs = ruleset_load(paths, 1, &d);
+	if (!rs) dump(&d);
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_uint_eq(rs->patterns.n, 2);
+	ck_assert_uint_eq(rs->gate_off[1] - rs->gate_off[0], literal_cases[_i].gates);
+	ck_assert_uint_eq(gates_seen(rs, 0, literal_cases[_i].text), literal_cases[_i].seen);
+	ck_assert_uint_eq(rs->gate_off[2] - rs->gate_off[1], literal_cases[_i].gates);
+	ck_assert_uint_eq(gates_seen(rs, 1, literal_cases[_i].text), literal_cases[_i].seen);
+	ruleset_free(rs);
+	diags_free(&d);
+	free(p);
+	free(text);
+}
+END_TEST
+
 /* Where a pattern's matches may start (find_start_class): the pattern,
  * whether it makes a claim, and the characters after which (it claims)
  * no match starts, among "a Z 0 ' - . _ (". */
@@ -605,6 +686,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_hash);
 	tcase_add_test(tc, test_categories);
 	tcase_add_loop_test(tc, test_gates, 0, sizeof gate_cases / sizeof gate_cases[0]);
+	tcase_add_loop_test(tc, test_literals, 0, sizeof literal_cases / sizeof literal_cases[0]);
 	tcase_add_loop_test(tc, test_start_class, 0, sizeof start_cases / sizeof start_cases[0]);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,7 +1,8 @@
 /*
  * check_tag.c — tagging one sentence: word, phrase and list items, the
  * case rule for names, patterns with captures, exceptions, overlaps,
- * anonymous sources, disabled rules and the PCRE2 match limit. Tokens come
+ * anonymous sources, disabled rules, the PCRE2 match limit and JIT
+ * compilation on a pattern's first use (also by threads at once). Tokens come
  * from stem_tokenize on a sentence span; no segmenter involved.
  */
 #include "config.h"
@@ -576,6 +577,102 @@ START_TEST(test_threads_share_ruleset)
 }
 END_TEST
 
+/* Patterns are JIT-compiled on their first use, not at load: a pattern
+ * the prefilter rules out in every sentence is never compiled. */
+static const char jit_rules[] =
+	"[rule j.a]\ncategory = hedge\npattern = \\balpha\\w*\n"
+	"[rule j.b]\ncategory = hedge\npattern = \\bbeta\\w*\n"
+	"[rule j.c]\ncategory = hedge\nmatch = gamma\nexcept-pattern = (?i)\\bgamma\\s+rays\n";
+
+START_TEST(test_lazy_jit)
+{
+	uint32_t have_jit = 0;
+	pcre2_config(PCRE2_CONFIG_JIT, &have_jit);
+	int done = have_jit ? RS_JIT_YES : RS_JIT_NO;
+	env e;
+	env_init(&e, "tag-jit.rules", jit_rules);
+	ck_assert_uint_eq(e.rs->patterns.n, 2);
+	ck_assert_uint_eq(e.rs->xpatterns.n, 1);
+	ck_assert_int_eq(atomic_load(&e.rs->patterns.v[0].jit), RS_JIT_UNTRIED);
+	ck_assert_int_eq(atomic_load(&e.rs->patterns.v[1].jit), RS_JIT_UNTRIED);
+	ck_assert_int_eq(atomic_load(&e.rs->xpatterns.v[0].jit), RS_JIT_UNTRIED);
+	char *got = run(&e, "An alphabet soup.");
+	ck_assert_str_eq(got, "j.a[alphabet]");
+	free(got);
+	ck_assert_int_eq(atomic_load(&e.rs->patterns.v[0].jit), done);
+	ck_assert_int_eq(atomic_load(&e.rs->patterns.v[1].jit), RS_JIT_UNTRIED);
+	ck_assert_int_eq(atomic_load(&e.rs->xpatterns.v[0].jit), RS_JIT_UNTRIED);
+	/* the except-pattern runs only where its rule matched */
+	got = run(&e, "Gamma rays and a beta test.");
+	ck_assert_str_eq(got, "j.b[beta]");
+	free(got);
+	ck_assert_int_eq(atomic_load(&e.rs->patterns.v[1].jit), done);
+	ck_assert_int_eq(atomic_load(&e.rs->xpatterns.v[0].jit), done);
+	/* once tried, never again */
+	ck_assert_int_eq(ruleset_jit_compile(e.rs, &e.rs->patterns.v[0]), done);
+	ck_assert_int_eq(rs_pattern_jit(e.rs, &e.rs->patterns.v[1]), have_jit != 0);
+	got = run(&e, "Then alpha, beta and gamma.");
+	ck_assert_str_eq(got, "j.a[alpha]; j.b[beta]; j.c[gamma]");
+	free(got);
+	env_free(&e);
+}
+END_TEST
+
+/* Four threads start tagging the same sentences at once on a fresh rule
+ * set: the first use of each pattern JIT-compiles it while the others
+ * wait, and every thread gets the single-threaded tags. */
+typedef struct race_job {
+	const ruleset *rs;
+	pthread_barrier_t *go;
+	int failures;
+} race_job;
+
+static void *race_thread(void *arg)
+{
+	race_job *job = arg;
+	env e;
+	memset(&e, 0, sizeof e);
+	e.rs = (ruleset *)job->rs;
+	e.st = stemmer_new();
+	e.tg = tagger_new(job->rs);
+	pthread_barrier_wait(job->go);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *got = run(&e, cases[i].sentence);
+		if (strcmp(got, cases[i].want) != 0) job->failures++;
+		free(got);
+	}
+	tagger_free(e.tg);
+	stemmer_free(e.st);
+	tokens_free(&e.toks);
+	VEC_FREE(&e.tags);
+	strbuf_free(&e.doc);
+	return NULL;
+}
+
+START_TEST(test_threads_first_use)
+{
+	for (int round = 0; round < 5; round++) {
+		ruleset *rs = load_text("tag-race.rules", rules_text);
+		pthread_barrier_t go;
+		ck_assert_int_eq(pthread_barrier_init(&go, NULL, 4), 0);
+		race_job jobs[4];
+		pthread_t th[4];
+		for (int i = 0; i < 4; i++) {
+			jobs[i].rs = rs;
+			jobs[i].go = &go;
+			jobs[i].failures = 0;
+			ck_assert_int_eq(pthread_create(&th[i], NULL, race_thread, &jobs[i]), 0);
+		}
+		for (int i = 0; i < 4; i++) pthread_join(th[i], NULL);
+		for (int i = 0; i < 4; i++) ck_assert_int_eq(jobs[i].failures, 0);
+		for (size_t i = 0; i < rs->patterns.n; i++)
+			ck_assert_int_ne(atomic_load(&rs->patterns.v[i].jit), RS_JIT_UNTRIED);
+		pthread_barrier_destroy(&go);
+		ruleset_free(rs);
+	}
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("tag");
@@ -592,6 +689,8 @@ static Suite *make_suite(void)
 	tcase_add_loop_test(tc, test_gates, 0, sizeof gate_cases / sizeof gate_cases[0]);
 	tcase_add_test(tc, test_many_sentences_reuse);
 	tcase_add_test(tc, test_threads_share_ruleset);
+	tcase_add_test(tc, test_lazy_jit);
+	tcase_add_test(tc, test_threads_first_use);
 	suite_add_tcase(s, tc);
 	return s;
 }
