@@ -60,11 +60,14 @@ static int stopping(void)
 /* ---- a bounded blocking queue of pointers ------------------------------ */
 
 /* A producer that finds the queue full sleeps until it has drained to `low`
- * items, and a consumer that finds fewer than `high` items (and the queue
- * open) sleeps until there are `high`: threads hand items over in bursts
- * instead of waking each other for every document. */
+ * items, and a consumer that finds the queue empty (and open) sleeps until
+ * there are `high`, then takes items without sleeping until it is empty
+ * again: threads hand items over in bursts instead of waking each other
+ * for every document. (Sleeping whenever fewer than `high` items wait
+ * would keep the queue at `high` - 1 and wake the consumer once per
+ * item.) */
 typedef struct queue {
-	pthread_mutex_t mu;
+	_Alignas(64) pthread_mutex_t mu; /* a cache line of its own: three queues sit side by side */
 	pthread_cond_t not_empty, not_full;
 	void **items;
 	size_t cap, head, len;
@@ -114,7 +117,7 @@ static void queue_push(queue *q, void *item)
 static void *queue_pop(queue *q)
 {
 	pthread_mutex_lock(&q->mu);
-	if (q->len < q->high && !q->closed) {
+	if (q->len == 0 && !q->closed) {
 		q->pop_waiters++;
 		do pthread_cond_wait(&q->not_empty, &q->mu);
 		while (q->len < q->high && !q->closed);
@@ -427,11 +430,16 @@ static void write_result(runner *r, result *res)
 	if (rc != 0) set_fatal(r, &e);
 }
 
-/* The writer commits its batch (store_set_batch documents) at least this
- * often, so readers see progress, another writer (a reviewer's verdict)
- * waits at most about this long for the lock, and a crash loses at most
- * this much work. */
+/* The writer commits its batch at least this often, so readers see
+ * progress, another writer (a reviewer's verdict) waits at most about
+ * this long for the lock, and a crash loses at most this much work. */
 #define COMMIT_SECONDS 1.0
+/* ... and not more often by count of documents (store_set_batch): every
+ * commit writes again the pages changed since the last one, and the
+ * indexes filled in random order (documents.text_hash, the flagged
+ * sentences) change pages all over. The store's default, 2000 documents,
+ * is a third of a second of `run -j2`. */
+#define RUN_BATCH_DOCS 1000000
 
 static void *writer_main(void *arg)
 {
@@ -726,6 +734,7 @@ int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths, const
 		pthread_mutex_destroy(&r.size_mu);
 		return 3;
 	}
+	store_set_batch(r.st, RUN_BATCH_DOCS);
 	/* a database that existed may know unchanged files (NULL: read them all) */
 	/* A database created by this run holds nothing current: then neither
 	 * the reader nor the workers ask it (nor with --force). */

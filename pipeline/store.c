@@ -12,6 +12,7 @@
 #include "config.h"
 #include "store.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,8 +44,19 @@ enum stmt_id {
 	ST_FILE_DONE,
 	ST_FILE_TOUCH,
 	ST_FILE_DROP,
+	ST_INS_DOC_NEW,
+	ST_DATA_VERSION,
 	ST__COUNT
 };
+
+#define DOC_INSERT \
+	" INTO documents (key, path, ext_id, line, title, url, published, format, raw_hash," \
+	" text_hash, bytes, ruleset_hash, run_id, seen_run, n_sentences, n_flagged, n_hedged," \
+	" n_speculative, n_weasel, n_sourced, n_tags, hedge_density, speculation_density," \
+	" weasel_density, sourced_share, checkworthy_max, checkworthy_mean, error, error_offset," \
+	" error_line, warning, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12," \
+	" ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29," \
+	" ?30, ?31, ?32)"
 
 static const char *const stmt_sql[ST__COUNT] = {
 	[ST_IS_CURRENT] = "SELECT 1 FROM documents WHERE key = ?1 AND raw_hash = ?2"
@@ -58,14 +70,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_DEL_TAGS] = "DELETE FROM tags WHERE doc_id = ?1",
 	[ST_DEL_SENTS] = "DELETE FROM sentences WHERE doc_id = ?1",
 	[ST_DEL_DOC] = "DELETE FROM documents WHERE id = ?1",
-	[ST_INS_DOC] = "INSERT OR ROLLBACK INTO documents (key, path, ext_id, line, title, url,"
-		       " published, format, raw_hash, text_hash, bytes, ruleset_hash, run_id, seen_run,"
-		       " n_sentences, n_flagged, n_hedged, n_speculative, n_weasel, n_sourced,"
-		       " n_tags, hedge_density, speculation_density, weasel_density,"
-		       " sourced_share, checkworthy_max, checkworthy_mean, error, error_offset,"
-		       " error_line, warning, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-		       " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,"
-		       " ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
+	[ST_INS_DOC] = "INSERT OR ROLLBACK" DOC_INSERT,
 	[ST_TOUCH] = "UPDATE documents SET seen_run = ?2 WHERE key = ?1",
 	[ST_RUN_BEGIN] = "INSERT INTO runs (started, tool_version, ruleset_hash, args)"
 			 " VALUES (" NOW_SQL ", ?1, ?2, ?3)",
@@ -78,6 +83,11 @@ static const char *const stmt_sql[ST__COUNT] = {
 			 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
 	[ST_FILE_TOUCH] = "UPDATE files SET seen_run = ?2 WHERE path = ?1",
 	[ST_FILE_DROP] = "DELETE FROM files WHERE path = ?1",
+	/* a document whose key is believed new: a key that exists after all
+	 * leaves the old row alone (no change) instead of ending the
+	 * transaction, and the writer replaces it the usual way */
+	[ST_INS_DOC_NEW] = "INSERT OR IGNORE" DOC_INSERT,
+	[ST_DATA_VERSION] = "PRAGMA data_version",
 };
 
 /* Sentences and tags go in with multi-row INSERTs: one statement for each
@@ -87,7 +97,9 @@ static const char *const stmt_sql[ST__COUNT] = {
  * they append to. */
 #define ROWS_MAX 32
 #define SENT_COLS 14
+#define SENT_SHARED 2 /* doc_id, idx: see prepare_rows */
 #define TAG_COLS 16
+#define TAG_SHARED 1  /* doc_id */
 static const char sent_insert[] =
 	"INSERT OR ROLLBACK INTO sentences (doc_id, idx, start, end, kind, ntokens, hedge,"
 	" speculation, weasel, uncertainty, factual, checkworthy, sourced, flagged) VALUES ";
@@ -106,8 +118,22 @@ struct store {
 	sqlite3_stmt *ins_sent[ROWS_MAX], *ins_tag[ROWS_MAX]; /* [n - 1]: n rows */
 	VEC(uint32_t) tagsel;  /* scratch: indexes of the tags to store */
 	VEC(uint32_t) tagsent; /* their sentence numbers */
+	/* Write mode: `fresh` while no document or file row can exist but the
+	 * ones this connection wrote: the database had none at open and no
+	 * other connection has committed since (PRAGMA data_version, checked
+	 * at the start of every transaction). Then a new document needs no
+	 * look-up of an old row, and a file row needs dropping only if
+	 * store_file_done may have written it: `filebits` is a Bloom filter
+	 * of those paths (false positives only cost a needless DELETE). */
+	int fresh;
+	long long data_version;
+	uint8_t *filebits;
+	strbuf dropped;   /* path whose file row is known absent in the open transaction, */
+	int have_dropped; /* if this is set */
 	char msg[256];    /* SQLite's message for the last failed step */
 };
+
+#define FILEBITS_LOG2 20 /* 2^20 bits: 128 KiB */
 
 /* ---- small helpers ----------------------------------------------------- */
 
@@ -182,6 +208,37 @@ static void bind_span(sqlite3_stmt *st, int i, const strbuf *text, span sp)
 		sqlite3_bind_text(st, i, text->data + sp.start, (int)(sp.end - sp.start), SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, i);
+}
+
+/* PRAGMA data_version: changes when another connection commits. */
+static int data_version(store *s, long long *out)
+{
+	sqlite3_stmt *st = s->st[ST_DATA_VERSION];
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
+	else snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+/* The two bits of path in the filebits Bloom filter (FNV-1a 64). */
+static void file_bits(const char *path, uint32_t bit[2])
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		h ^= *p;
+		h *= 1099511628211ULL;
+	}
+	h ^= h >> 29;
+	bit[0] = (uint32_t)h & ((1u << FILEBITS_LOG2) - 1);
+	bit[1] = (uint32_t)(h >> 40) & ((1u << FILEBITS_LOG2) - 1);
+}
+
+static int file_maybe_recorded(const store *s, const char *path)
+{
+	uint32_t b[2];
+	file_bits(path, b);
+	return (s->filebits[b[0] >> 3] >> (b[0] & 7) & 1) && (s->filebits[b[1] >> 3] >> (b[1] & 7) & 1);
 }
 
 static int get_int(store *s, const char *sql, long long *out)
@@ -436,14 +493,22 @@ static int temp_views(store *s, cc_error *err)
 /* ---- open / close ------------------------------------------------------ */
 
 /* The INSERT of n rows into a table with ncols columns (s->msg set on
- * failure). */
-static int prepare_rows(store *s, const char *head, int ncols, int n, sqlite3_stmt **out)
+ * failure). Its first `shared` columns are bound once per statement:
+ * every row's first column (doc_id) is ?1 and, if shared is 2, its second
+ * (idx) ?2 + the row. Row r's other columns are the plain parameters from
+ * ?(shared + 1 + r * (ncols - shared)) on. (Numbering every parameter
+ * doubles SQLite's time to prepare the statement, and listing the columns
+ * out of the table's order costs a copy of each value.) */
+static int prepare_rows(store *s, const char *head, int ncols, int shared, int n,
+			sqlite3_stmt **out)
 {
 	strbuf b = {0};
 	strbuf_puts(&b, head);
 	for (int r = 0; r < n; r++) {
-		strbuf_puts(&b, r ? ",(" : "(");
-		for (int c = 0; c < ncols; c++) strbuf_puts(&b, c ? ",?" : "?");
+		strbuf_puts(&b, r ? ",(?1" : "(?1");
+		if (shared == 2 && r) strbuf_printf(&b, ",?2+%d", r);
+		else if (shared == 2) strbuf_puts(&b, ",?2");
+		for (int c = shared; c < ncols; c++) strbuf_puts(&b, ",?");
 		strbuf_putc(&b, ')');
 	}
 	int rc = sqlite3_prepare_v3(s->db, b.data, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
@@ -500,8 +565,20 @@ static char *immutable_uri(const char *path)
 	return strbuf_steal(&b);
 }
 
+/* Before SQLite's first use: no memory statistics. With them, every
+ * allocation and free takes a global mutex (shared by the writer and the
+ * workers' read-only handles) to count bytes nobody reads. Too late (SQLite
+ * already initialised by another caller) is harmless: it stays on. */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 store *store_open(const char *path, enum store_mode mode, cc_error *err)
 {
+	pthread_once(&sqlite_once, sqlite_setup);
 	cc_error_clear(err);
 	store *s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
@@ -571,12 +648,29 @@ store *store_open(const char *path, enum store_mode mode, cc_error *err)
 	}
 	if (mode == STORE_WRITE) {
 		/* the largest ones now: a schema problem shows at open */
-		rc = prepare_rows(s, sent_insert, SENT_COLS, ROWS_MAX, &s->ins_sent[ROWS_MAX - 1]);
+		rc = prepare_rows(s, sent_insert, SENT_COLS, SENT_SHARED, ROWS_MAX,
+				  &s->ins_sent[ROWS_MAX - 1]);
 		if (rc == SQLITE_OK)
-			rc = prepare_rows(s, tag_insert, TAG_COLS, ROWS_MAX, &s->ins_tag[ROWS_MAX - 1]);
+			rc = prepare_rows(s, tag_insert, TAG_COLS, TAG_SHARED, ROWS_MAX,
+					  &s->ins_tag[ROWS_MAX - 1]);
 		if (rc != SQLITE_OK) {
 			fail(s, err, rc, "cannot prepare a statement");
 			goto fail;
+		}
+		/* the version first: a commit by another connection after it
+		 * shows at the first transaction, and ends `fresh` */
+		long long any = 1;
+		rc = data_version(s, &s->data_version);
+		if (rc == SQLITE_OK)
+			rc = get_int(s, "SELECT EXISTS (SELECT 1 FROM documents)"
+				     " OR EXISTS (SELECT 1 FROM files)", &any);
+		if (rc != SQLITE_OK) {
+			fail(s, err, rc, "cannot read the database");
+			goto fail;
+		}
+		if (any == 0) {
+			s->fresh = 1;
+			s->filebits = xcalloc(1, (size_t)1 << (FILEBITS_LOG2 - 3));
 		}
 	}
 	return s;
@@ -603,6 +697,8 @@ void store_close(store *s)
 	}
 	VEC_FREE(&s->tagsel);
 	VEC_FREE(&s->tagsent);
+	free(s->filebits);
+	strbuf_free(&s->dropped);
 	if (s->db) {
 		if (s->mode == STORE_WRITE && !sqlite3_db_readonly(s->db, "main")) {
 			sqlite3_exec(s->db, "PRAGMA analysis_limit = 400; PRAGMA optimize", NULL, NULL,
@@ -639,6 +735,9 @@ static int begin_batch(store *s, cc_error *err)
 	}
 	s->in_tx = 1;
 	s->pending = 0;
+	long long v;
+	if (s->fresh && (data_version(s, &v) != SQLITE_OK || v != s->data_version))
+		s->fresh = 0; /* another connection wrote: rows may exist */
 	return 0;
 }
 
@@ -651,6 +750,7 @@ static void rollback_batch(store *s)
 	}
 	s->in_tx = 0;
 	s->pending = 0;
+	s->have_dropped = 0;
 }
 
 static int commit_batch(store *s, cc_error *err)
@@ -667,6 +767,7 @@ static int commit_batch(store *s, cc_error *err)
 	}
 	s->in_tx = 0;
 	s->pending = 0;
+	s->have_dropped = 0; /* another connection may write before the next one */
 	return 0;
 }
 
@@ -759,11 +860,12 @@ static int count_tags(const analysis *a)
 	return n;
 }
 
-/* Insert the documents row; *id gets its rowid. */
-static int insert_document(store *s, int64_t run, const analysis *a, const ruleset *rs, int64_t *id)
+/* Insert the documents row with st (ST_INS_DOC or ST_INS_DOC_NEW); *id
+ * gets its rowid, or 0 if none was inserted (OR IGNORE: the key exists). */
+static int insert_document(store *s, sqlite3_stmt *st, int64_t run, const analysis *a,
+			   const ruleset *rs, int64_t *id)
 {
 	const document *d = &a->doc;
-	sqlite3_stmt *st = s->st[ST_INS_DOC];
 	int ok = !a->failed;
 
 	bind_str(st, 1, d->key);
@@ -805,7 +907,7 @@ static int insert_document(store *s, int64_t run, const analysis *a, const rules
 	}
 	bind_str(st, 31, a->warning);
 	int rc = step(s, st);
-	*id = sqlite3_last_insert_rowid(s->db);
+	*id = rc == SQLITE_OK && sqlite3_changes(s->db) > 0 ? sqlite3_last_insert_rowid(s->db) : 0;
 	return rc;
 }
 
@@ -817,25 +919,24 @@ typedef struct rowctx {
 	const ruleset *rs;
 } rowctx;
 
+/* Bind row i's columns but the shared ones (prepare_rows) from base + 1 on. */
 typedef void (*bind_row_fn)(sqlite3_stmt *st, int base, size_t i, const rowctx *cx);
 
 static void bind_sentence(sqlite3_stmt *st, int base, size_t i, const rowctx *cx)
 {
 	const sentence_rec *r = &cx->a->sents.v[i];
-	sqlite3_bind_int64(st, base + 1, cx->doc);
-	sqlite3_bind_int64(st, base + 2, (sqlite3_int64)i + 1);
-	sqlite3_bind_int64(st, base + 3, r->start);
-	sqlite3_bind_int64(st, base + 4, r->end);
-	sqlite3_bind_text(st, base + 5, block_kind_name(r->kind), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, base + 6, r->ntokens);
-	sqlite3_bind_double(st, base + 7, r->sc.hedge);
-	sqlite3_bind_double(st, base + 8, r->sc.speculation);
-	sqlite3_bind_double(st, base + 9, r->sc.weasel);
-	sqlite3_bind_double(st, base + 10, r->sc.uncertainty);
-	sqlite3_bind_double(st, base + 11, r->sc.factual);
-	sqlite3_bind_double(st, base + 12, r->sc.checkworthy);
-	sqlite3_bind_int(st, base + 13, r->sc.sourced != 0);
-	sqlite3_bind_int(st, base + 14, r->sc.flagged != 0);
+	sqlite3_bind_int64(st, base + 1, r->start);
+	sqlite3_bind_int64(st, base + 2, r->end);
+	sqlite3_bind_text(st, base + 3, block_kind_name(r->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, base + 4, r->ntokens);
+	sqlite3_bind_double(st, base + 5, r->sc.hedge);
+	sqlite3_bind_double(st, base + 6, r->sc.speculation);
+	sqlite3_bind_double(st, base + 7, r->sc.weasel);
+	sqlite3_bind_double(st, base + 8, r->sc.uncertainty);
+	sqlite3_bind_double(st, base + 9, r->sc.factual);
+	sqlite3_bind_double(st, base + 10, r->sc.checkworthy);
+	sqlite3_bind_int(st, base + 11, r->sc.sourced != 0);
+	sqlite3_bind_int(st, base + 12, r->sc.flagged != 0);
 }
 
 /* Row i of the tags to store: cx->s->tagsel.v[i], in sentence tagsent.v[i]. */
@@ -847,49 +948,50 @@ static void bind_tag(sqlite3_stmt *st, int base, size_t i, const rowctx *cx)
 	const strbuf *text = &a->nt.text;
 	span cue = t->cue.start < t->cue.end ? t->cue : (span){t->start, t->end};
 
-	sqlite3_bind_int64(st, base + 1, cx->doc);
-	sqlite3_bind_int64(st, base + 2, cx->s->tagsent.v[i]);
-	sqlite3_bind_int64(st, base + 3, (sqlite3_int64)i + 1);
-	sqlite3_bind_text(st, base + 4, ri->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, base + 5, category_name((category)t->category), -1, SQLITE_STATIC);
-	sqlite3_bind_double(st, base + 6, ri->weight);
-	sqlite3_bind_int64(st, base + 7, t->start);
-	sqlite3_bind_int64(st, base + 8, t->end);
-	sqlite3_bind_int64(st, base + 9, cue.start);
-	sqlite3_bind_int64(st, base + 10, cue.end);
-	bind_span(st, base + 11, text, cue);
+	sqlite3_bind_int64(st, base + 1, cx->s->tagsent.v[i]); /* sentence */
+	sqlite3_bind_int64(st, base + 2, (sqlite3_int64)i + 1);
+	sqlite3_bind_text(st, base + 3, ri->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 4, category_name((category)t->category), -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, base + 5, ri->weight);
+	sqlite3_bind_int64(st, base + 6, t->start);
+	sqlite3_bind_int64(st, base + 7, t->end);
+	sqlite3_bind_int64(st, base + 8, cue.start);
+	sqlite3_bind_int64(st, base + 9, cue.end);
+	bind_span(st, base + 10, text, cue);
 	if (t->category != CAT_SOURCE) {
-		for (int col = 12; col <= 16; col++) sqlite3_bind_null(st, base + col);
+		for (int col = 11; col <= 15; col++) sqlite3_bind_null(st, base + col);
 		return;
 	}
-	bind_span(st, base + 12, text, t->source);
-	bind_span(st, base + 13, text, t->role);
-	sqlite3_bind_int(st, base + 14, t->anonymous != 0);
+	bind_span(st, base + 11, text, t->source);
+	bind_span(st, base + 12, text, t->role);
+	sqlite3_bind_int(st, base + 13, t->anonymous != 0);
 	if (t->source.start < t->source.end) {
-		sqlite3_bind_int64(st, base + 15, t->source.start);
-		sqlite3_bind_int64(st, base + 16, t->source.end);
+		sqlite3_bind_int64(st, base + 14, t->source.start);
+		sqlite3_bind_int64(st, base + 15, t->source.end);
 	} else {
+		sqlite3_bind_null(st, base + 14);
 		sqlite3_bind_null(st, base + 15);
-		sqlite3_bind_null(st, base + 16);
 	}
 }
 
 /* Insert n rows with the multi-row statements sts[] (INSERT head, ncols
- * columns), preparing those not prepared yet. The binders set every
- * parameter before each step, so the bindings need no clearing: a stale
- * pointer into an earlier analysis is never read. */
-static int insert_rows(rowctx *cx, sqlite3_stmt **sts, const char *head, int ncols, size_t n,
-		       bind_row_fn bind)
+ * columns), preparing those not prepared yet. The binders set every parameter before each step, so the bindings
+ * need no clearing: a stale pointer into an earlier analysis is never
+ * read. */
+static int insert_rows(rowctx *cx, sqlite3_stmt **sts, const char *head, int ncols, int shared,
+		       size_t n, bind_row_fn bind)
 {
 	size_t i = 0;
 	while (i < n) {
 		size_t k = n - i < ROWS_MAX ? n - i : ROWS_MAX;
 		if (!sts[k - 1]) {
-			int rc = prepare_rows(cx->s, head, ncols, (int)k, &sts[k - 1]);
+			int rc = prepare_rows(cx->s, head, ncols, shared, (int)k, &sts[k - 1]);
 			if (rc != SQLITE_OK) return rc;
 		}
 		sqlite3_stmt *st = sts[k - 1];
-		for (size_t r = 0; r < k; r++) bind(st, (int)r * ncols, i + r, cx);
+		sqlite3_bind_int64(st, 1, cx->doc);
+		if (shared == 2) sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
+		for (size_t r = 0; r < k; r++) bind(st, shared + (int)r * (ncols - shared), i + r, cx);
 		int rc = step_keep(cx->s, st);
 		if (rc != SQLITE_OK) return rc;
 		i += k;
@@ -897,14 +999,13 @@ static int insert_rows(rowctx *cx, sqlite3_stmt **sts, const char *head, int nco
 	return SQLITE_OK;
 }
 
-/* All rows of one document; returns an SQLite code (s->msg set). */
-static int write_rows(store *s, int64_t run, const analysis *a, const ruleset *rs)
+/* Delete the rows of key, if it has any. Foreign keys are not enforced
+ * on this connection (enforcing them costs a third of the write time), so
+ * the children are deleted here rather than by ON DELETE CASCADE. */
+static int delete_document(store *s, const char *key)
 {
-	/* The old rows of this key go first. Foreign keys are not enforced on
-	 * this connection (enforcing them costs a third of the write time), so
-	 * the children are deleted here rather than by ON DELETE CASCADE. */
 	sqlite3_stmt *st = s->st[ST_DOC_ID];
-	sqlite3_bind_text(st, 1, a->doc.key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	int64_t old = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -917,17 +1018,51 @@ static int write_rows(store *s, int64_t run, const analysis *a, const ruleset *r
 		rc = step(s, s->st[i]);
 		if (rc != SQLITE_OK) return rc;
 	}
+	return SQLITE_OK;
+}
 
-	if (a->doc.path) {
-		/* the file's fast-path record no longer holds for all its documents */
-		sqlite3_bind_text(s->st[ST_FILE_DROP], 1, a->doc.path, -1, SQLITE_STATIC);
-		rc = step(s, s->st[ST_FILE_DROP]);
+/* The file of a document being written: its fast-path record no longer
+ * holds for all its documents. Once per path and transaction (the records
+ * of a JSONL file), and not at all while `fresh` says no row can exist. */
+static int drop_file(store *s, const char *path)
+{
+	if (s->have_dropped && strcmp(s->dropped.data, path) == 0) return SQLITE_OK;
+	if (!s->fresh || file_maybe_recorded(s, path)) {
+		sqlite3_bind_text(s->st[ST_FILE_DROP], 1, path, -1, SQLITE_STATIC);
+		int rc = step(s, s->st[ST_FILE_DROP]);
 		if (rc != SQLITE_OK) return rc;
 	}
+	strbuf_reset(&s->dropped);
+	strbuf_puts(&s->dropped, path);
+	s->have_dropped = 1;
+	return SQLITE_OK;
+}
 
+/* All rows of one document; returns an SQLite code (s->msg set). */
+static int write_rows(store *s, int64_t run, const analysis *a, const ruleset *rs)
+{
 	rowctx cx = {s, 0, a, rs};
-	rc = insert_document(s, run, a, rs, &cx.doc);
-	if (rc != SQLITE_OK || a->failed) return rc;
+	int rc;
+	/* The old rows of this key go first; while `fresh`, there are none
+	 * unless the key comes twice in this run (a JSONL id repeated, a path
+	 * given twice): then the new-key insert changes nothing. */
+	if (s->fresh) {
+		rc = insert_document(s, s->st[ST_INS_DOC_NEW], run, a, rs, &cx.doc);
+		if (rc != SQLITE_OK) return rc;
+	}
+	if (!cx.doc) {
+		rc = delete_document(s, a->doc.key);
+		if (rc != SQLITE_OK) return rc;
+	}
+	if (a->doc.path) {
+		rc = drop_file(s, a->doc.path);
+		if (rc != SQLITE_OK) return rc;
+	}
+	if (!cx.doc) {
+		rc = insert_document(s, s->st[ST_INS_DOC], run, a, rs, &cx.doc);
+		if (rc != SQLITE_OK) return rc;
+	}
+	if (a->failed) return SQLITE_OK;
 
 	s->tagsel.n = s->tagsent.n = 0;
 	for (size_t i = 0; i < a->sents.n; i++) {
@@ -945,9 +1080,10 @@ static int write_rows(store *s, int64_t run, const analysis *a, const ruleset *r
 			VEC_PUSH(&s->tagsent, (uint32_t)(i + 1));
 		}
 	}
-	rc = insert_rows(&cx, s->ins_sent, sent_insert, SENT_COLS, a->sents.n, bind_sentence);
+	rc = insert_rows(&cx, s->ins_sent, sent_insert, SENT_COLS, SENT_SHARED, a->sents.n,
+			 bind_sentence);
 	if (rc != SQLITE_OK) return rc;
-	return insert_rows(&cx, s->ins_tag, tag_insert, TAG_COLS, s->tagsel.n, bind_tag);
+	return insert_rows(&cx, s->ins_tag, tag_insert, TAG_COLS, TAG_SHARED, s->tagsel.n, bind_tag);
 }
 
 int store_write(store *s, int64_t run, const analysis *a, const ruleset *rs, cc_error *err)
@@ -1054,6 +1190,13 @@ int store_file_done(store *s, int64_t run, const char *path, const file_stamp *f
 	sqlite3_bind_text(st, 7, ruleset_hash(rs), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)ndocs);
 	bind_id(st, 9, run);
+	if (s->filebits) {
+		uint32_t b[2];
+		file_bits(path, b);
+		s->filebits[b[0] >> 3] |= (uint8_t)(1u << (b[0] & 7));
+		s->filebits[b[1] >> 3] |= (uint8_t)(1u << (b[1] & 7));
+	}
+	if (s->have_dropped && strcmp(s->dropped.data, path) == 0) s->have_dropped = 0;
 	return file_step(s, st, path, "record the file", err);
 }
 
