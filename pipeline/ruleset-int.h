@@ -117,6 +117,14 @@ struct ruleset {
 	uint32_t *ac_out;      /* gate numbers */
 	uint8_t *gated;        /* pattern -> it has gates */
 	uint32_t *gate_off;    /* pattern -> its first gate (npat + 1 entries) */
+	/* Lead strings: for a pattern p with lead[p] set, every match starts
+	 * with one of a set of literals (ASCII-folded, as the gates), which
+	 * are in the automaton too, as outputs ac_ngate + j: lead string j
+	 * belongs to pattern lead_pat[j] and is lead_len[j] bytes long. tag.c
+	 * tries such a pattern only where one of them starts. */
+	uint32_t ac_ngate, nlead;
+	uint8_t *lead;
+	uint32_t *lead_pat, *lead_len;
 
 	uint32_t max_groups;   /* most capture groups in any pattern */
 	uint32_t max_elems;    /* longest item */

@@ -1508,6 +1508,18 @@ static void lint_nested_quantifiers(loader *L, const raw_val *v)
  * ASCII letters folded), run once over each sentence by tag.c; a pattern
  * runs only if every one of its sets was seen.
  *
+ * The same walk finds the strings every match starts with, where it can:
+ * exact strings, and prefixes (of a repeat, or of a concatenation whose
+ * first part is exact), up to LIT_MAX_PRE of them; an optional or {0,n}
+ * part at the start adds its prefixes to those of what follows it (pinfo
+ * opt). If every string of that lead set has LEAD_MIN_LEN bytes or more,
+ * its strings go into the automaton too, and tag.c tries the pattern only
+ * where one of them starts. The strings are lower-cased ASCII (a literal
+ * next to a non-ASCII character or class ends them), so the automaton's
+ * ASCII folding finds every place a match can start, except where a
+ * caseless k or s matches the Kelvin sign or the long s: tag.c checks for
+ * those.
+ *
  * Every command pays for this walk at start, so it is kept cheap without
  * changing what it finds: its strings and sets live in a pool per pattern
  * (lpool), a run of plain characters joins an exact run at once (pp_chars),
@@ -1516,6 +1528,8 @@ static void lint_nested_quantifiers(loader *L, const raw_val *v)
  */
 
 #define LIT_MAX_SET 64         /* strings in an exact set */
+#define LIT_MAX_PRE 512        /* strings in a set of prefixes */
+#define LEAD_MIN_LEN 2         /* shortest string of a useful lead set */
 #define LIT_MAX_LEN 64         /* bytes in a string of an exact set */
 #define LIT_MIN_USEFUL 3       /* shorter literals match almost everywhere */
 #define LIT_MAX_CONJ 4         /* required sets kept per node */
@@ -1524,7 +1538,13 @@ static void lint_nested_quantifiers(loader *L, const raw_val *v)
 /* The result for each pattern: sets of malloc'd strings. */
 typedef VEC(char *) strset;
 typedef VEC(strset) strsets;
-typedef VEC(strsets) strsetss;
+/* A pattern's gates, and its lead set: strings one of which every match
+ * starts with (none if not known). */
+typedef struct plits {
+	strsets gates;
+	strset lead;
+} plits;
+typedef VEC(plits) plitss;
 
 static void set_free(strset *a)
 {
@@ -1688,6 +1708,10 @@ static void lss_free(lpool *lp, lsets *r)
 typedef struct pinfo {
 	int exact;     /* 1: ex holds every string the node can match */
 	int pre;       /* exact == 0: every match starts with one of ex */
+	int opt;       /* pre: the node may match empty text (ex holds ""), and
+			* its other matches start with one of the other strings
+			* of ex (an optional or {0,n} repeat of a part with
+			* prefixes) */
 	lset ex;
 	lsets req;     /* exact == 0: every match contains one string of each of
 			* these sets (up to LIT_MAX_CONJ of them); no sets, no
@@ -1802,7 +1826,7 @@ static void req_add(lpool *lp, lsets *r, lset x)
 static void pi_to_match(lpool *lp, pinfo *a)
 {
 	if (!a->exact && !a->pre) return;
-	a->exact = a->pre = 0;
+	a->exact = a->pre = a->opt = 0;
 	lset x = a->ex;
 	memset(&a->ex, 0, sizeof a->ex);
 	if (!x.n || set_minlen(&x) < LIT_MIN_USEFUL) {
@@ -1818,7 +1842,7 @@ static void pi_to_match(lpool *lp, pinfo *a)
 static int pi_fold(lpool *lp, pinfo *a)
 {
 	if (!a->exact && !a->pre) return 0;
-	a->exact = a->pre = 0;
+	a->exact = a->pre = a->opt = 0;
 	lset x = a->ex;
 	memset(&a->ex, 0, sizeof a->ex);
 	if (!x.n || set_minlen(&x) < LIT_MIN_USEFUL) {
@@ -1831,10 +1855,10 @@ static int pi_fold(lpool *lp, pinfo *a)
 
 /* out = every string of a followed by one of b; 0 (and out empty) if
  * that makes too many or too long strings. */
-static int set_product(lpool *lp, const lset *a, const lset *b, lset *out)
+static int set_product(lpool *lp, const lset *a, const lset *b, lset *out, size_t cap)
 {
 	memset(out, 0, sizeof *out);
-	if ((size_t)a->n * b->n > LIT_MAX_SET) return 0;
+	if ((size_t)a->n * b->n > cap) return 0;
 	for (uint32_t i = 0; i < a->n; i++)
 		for (uint32_t j = 0; j < b->n; j++)
 			if (a->v[i].len + b->v[j].len > LIT_MAX_LEN) return 0;
@@ -1866,23 +1890,32 @@ static void req_move_all(lpool *lp, lsets *dst, lsets *src)
 static pinfo pi_concat(lpool *lp, pinfo a, pinfo b)
 {
 	pinfo r = {0};
-	if (a.exact && b.exact && set_product(lp, &a.ex, &b.ex, &r.ex)) {
+	if (a.exact && b.exact && set_product(lp, &a.ex, &b.ex, &r.ex, LIT_MAX_SET)) {
 		r.exact = 1;
 		pi_free(lp, &a);
 		pi_free(lp, &b);
 		return r;
 	}
-	/* the prefixes of the whole: a's, extended by b's when a is exact */
-	if (a.exact && b.pre && set_product(lp, &a.ex, &b.ex, &r.ex)) {
+	/* the prefixes of the whole: a's, extended by b's when a is exact;
+	 * those of a part that may be empty, and of what follows it */
+	if (a.exact && b.pre && set_product(lp, &a.ex, &b.ex, &r.ex, LIT_MAX_PRE)) {
 		r.pre = 1;
-		b.pre = 0; /* its prefixes are in r's */
+		r.opt = b.opt && ls_has(&a.ex, "", 0);
+		b.pre = b.opt = 0; /* its prefixes are in r's */
 		ls_free(lp, &b.ex);
+	} else if (a.pre && a.opt && (b.exact || b.pre) && a.ex.n + b.ex.n <= LIT_MAX_PRE + 1) {
+		r.pre = 1;
+		for (uint32_t k = 0; k < a.ex.n; k++)
+			if (a.ex.v[k].len) ls_push(lp, &r.ex, a.ex.v[k]);
+		for (uint32_t k = 0; k < b.ex.n; k++) ls_add(lp, &r.ex, b.ex.v[k]);
+		/* b empty too: so may the whole be */
+		r.opt = (b.exact || b.opt) && ls_has(&b.ex, "", 0);
 	} else if (a.exact || a.pre) {
 		r.pre = 1;
 		r.ex = a.ex;
 		memset(&a.ex, 0, sizeof a.ex);
 	}
-	a.exact = a.pre = 0;
+	a.exact = a.pre = a.opt = 0;
 	/* both parts are required: so are the sets of both */
 	pi_to_match(lp, &b);
 	req_move_all(lp, &r.req, &a.req);
@@ -1900,7 +1933,7 @@ static pinfo pi_alt(lpool *lp, pinfo a, pinfo b)
 		return a;
 	}
 	pinfo r = {0};
-	if ((a.exact || a.pre) && (b.exact || b.pre) && a.ex.n + b.ex.n <= LIT_MAX_SET) {
+	if ((a.exact || a.pre) && (b.exact || b.pre) && a.ex.n + b.ex.n <= LIT_MAX_PRE) {
 		/* every match starts with a prefix of one side or the other */
 		r.pre = 1;
 		for (uint32_t k = 0; k < a.ex.n; k++) ls_push(lp, &r.ex, a.ex.v[k]);
@@ -1945,6 +1978,7 @@ static pinfo pi_copy(lpool *lp, const pinfo *a, int strings)
 	pinfo r = {0};
 	r.exact = a->exact;
 	r.pre = a->pre;
+	r.opt = a->opt;
 	r.ex = ls_copy(lp, &a->ex, strings);
 	for (uint32_t i = 0; i < a->req.n; i++) lss_push(lp, &r.req, ls_copy(lp, &a->req.v[i], strings));
 	return r;
@@ -2027,11 +2061,20 @@ static void memo_put(lmemo *m, uint32_t h, const char *s, size_t len, const pinf
 	m->n++;
 }
 
-static pinfo pi_optional(lpool *lp, pinfo a)
+/* a? (or a{0,n} if !once): no longer required, but a match that is not
+ * empty starts like one of a. */
+static pinfo pi_optional(lpool *lp, pinfo a, int once)
 {
-	if (a.exact && a.ex.n < LIT_MAX_SET) {
-		lstr e = {"", 0};
+	lstr e = {"", 0};
+	if (once && a.exact && a.ex.n < LIT_MAX_SET) {
 		ls_add(lp, &a.ex, e);
+		return a;
+	}
+	if ((a.exact || a.pre) && !a.opt && a.ex.n && a.ex.n < LIT_MAX_PRE && !ls_has(&a.ex, "", 0)) {
+		lss_free(lp, &a.req);
+		a.exact = 0;
+		a.pre = a.opt = 1;
+		ls_push(lp, &a.ex, e);
 		return a;
 	}
 	pi_free(lp, &a);
@@ -2297,11 +2340,7 @@ static pinfo pp_quant(pparse *P, pinfo a)
 		pi_free(P->lp, &a);
 		return pi_empty(P->lp);
 	}
-	if (lo == 0 && hi == 1) return pi_optional(P->lp, a);
-	if (lo == 0) {
-		pi_free(P->lp, &a);
-		return pi_any();
-	}
+	if (lo == 0) return pi_optional(P->lp, a, hi == 1);
 	/* at least once: a match starts like a */
 	if (a.exact) {
 		a.exact = 0;
@@ -2346,7 +2385,7 @@ static int pp_chars(pparse *P, pinfo *run)
 	lset chunk = {0};
 	ls_push(P->lp, &chunk, lp_str(P->lp, buf, m));
 	lset out;
-	set_product(P->lp, &run->ex, &chunk, &out); /* fits: checked above */
+	set_product(P->lp, &run->ex, &chunk, &out, LIT_MAX_SET); /* fits: checked above */
 	ls_free(P->lp, &chunk);
 	ls_free(P->lp, &run->ex);
 	run->ex = out;
@@ -2416,15 +2455,22 @@ static pinfo pp_alt(pparse *P)
 }
 
 /* Sets of literals such that every match of pattern s contains one
- * string of each, or no sets if none could be found. */
-static strsets pattern_literals(const char *s, size_t n, lmemo *memo)
+ * string of each, or no sets if none could be found; and the strings
+ * every match starts with one of, if known. */
+static plits pattern_literals(const char *s, size_t n, lmemo *memo)
 {
 	lpool lp;
 	lp_init(&lp);
 	pparse P = {s, n, 0, 0, &lp, memo};
 	pinfo r = pp_alt(&P);
+	plits res = {0};
 	strsets out = {0};
 	if (P.i != n) P.fail = 1;
+	if (!P.fail && (r.exact || r.pre) && r.ex.n && set_minlen(&r.ex) >= LEAD_MIN_LEN) {
+		VEC_RESERVE(&res.lead, r.ex.n);
+		for (uint32_t k = 0; k < r.ex.n; k++)
+			res.lead.v[res.lead.n++] = xstrndup(r.ex.v[k].s, r.ex.v[k].len);
+	}
 	pi_to_match(&lp, &r);
 	if (!P.fail) {
 		for (uint32_t i = 0; i < r.req.n; i++) {
@@ -2437,21 +2483,26 @@ static strsets pattern_literals(const char *s, size_t n, lmemo *memo)
 		}
 	}
 	lp_free(&lp);
-	return out;
+	res.gates = out;
+	return res;
 }
 
-/* Build the automaton over the sets of pattern k, lits[k].v[i] -> gate
- * rs->gate_off[k] + i. Sets that would make it too big are left out. */
-static void build_prefilter(ruleset *rs, strsets *lits, size_t npat)
+/* Build the automaton over the sets of pattern k, lits[k].gates.v[i] ->
+ * gate rs->gate_off[k] + i, and over its lead strings, lead string j ->
+ * output ngate + (its number among all lead strings). Sets that would
+ * make it too big are left out (gates first, then leads). */
+static void build_prefilter(ruleset *rs, plits *lits, size_t npat)
 {
 	rs->gated = xcalloc(npat + 1, 1);
 	rs->gate_off = xcalloc(npat + 1, sizeof *rs->gate_off);
+	rs->lead = xcalloc(npat + 1, 1);
 	size_t total = 1;
-	uint32_t ngate = 0;
+	uint32_t ngate = 0, nlead = 0;
 	for (size_t k = 0; k < npat; k++) {
 		size_t kept = 0;
-		for (size_t i = 0; i < lits[k].n; i++) {
-			strset *ls = &lits[k].v[i];
+		strsets *g = &lits[k].gates;
+		for (size_t i = 0; i < g->n; i++) {
+			strset *ls = &g->v[i];
 			size_t sum = 0;
 			for (size_t j = 0; j < ls->n; j++) sum += strlen(ls->v[j]);
 			if (!ls->n || total + sum > AC_MAX_STATES) {
@@ -2459,23 +2510,42 @@ static void build_prefilter(ruleset *rs, strsets *lits, size_t npat)
 				continue;
 			}
 			total += sum;
-			lits[k].v[kept++] = *ls;
+			g->v[kept++] = *ls;
 		}
-		lits[k].n = kept;
+		g->n = kept;
 		rs->gated[k] = kept > 0;
 		rs->gate_off[k] = ngate;
 		ngate += (uint32_t)kept;
 	}
 	rs->gate_off[npat] = ngate;
+	for (size_t k = 0; k < npat; k++) {
+		strset *ls = &lits[k].lead;
+		size_t sum = 0;
+		for (size_t j = 0; j < ls->n; j++) sum += strlen(ls->v[j]);
+		if (!ls->n || total + sum > AC_MAX_STATES) {
+			set_free(ls);
+			continue;
+		}
+		total += sum;
+		rs->lead[k] = 1;
+		nlead += (uint32_t)ls->n;
+	}
+	rs->ac_ngate = ngate;
+	rs->nlead = nlead;
+	rs->lead_pat = xcalloc(nlead + 1, sizeof *rs->lead_pat);
+	rs->lead_len = xcalloc(nlead + 1, sizeof *rs->lead_len);
 	if (total == 1) return;
 
 	/* classes: one per byte used by a literal (ASCII letters folded) */
 	uint8_t used[256] = {0};
-	for (size_t k = 0; k < npat; k++)
-		for (size_t i = 0; i < lits[k].n; i++)
-			for (size_t j = 0; j < lits[k].v[i].n; j++)
-				for (const unsigned char *p = (const unsigned char *)lits[k].v[i].v[j]; *p; p++)
+	for (size_t k = 0; k < npat; k++) {
+		for (size_t i = 0; i <= lits[k].gates.n; i++) {
+			const strset *ls = i < lits[k].gates.n ? &lits[k].gates.v[i] : &lits[k].lead;
+			for (size_t j = 0; j < ls->n; j++)
+				for (const unsigned char *p = (const unsigned char *)ls->v[j]; *p; p++)
 					used[*p] = 1;
+		}
+	}
 	uint32_t nc = 1;
 	uint8_t cls_of[256] = {0};
 	for (int b = 0; b < 256; b++)
@@ -2491,17 +2561,25 @@ static void build_prefilter(ruleset *rs, strsets *lits, size_t npat)
 	uint32_t *own_head = xcalloc(total, sizeof *own_head); /* 1-based into own */
 	VEC(uint32_t) own_target = {0};
 	VEC(uint32_t) own_next = {0};
-	uint32_t ns = 1;
+	uint32_t ns = 1, li = 0;
 	for (size_t k = 0; k < npat; k++) {
-		for (size_t i = 0; i < lits[k].n; i++) {
-			for (size_t j = 0; j < lits[k].v[i].n; j++) {
-				uint32_t st = 0;
-				for (const unsigned char *p = (const unsigned char *)lits[k].v[i].v[j]; *p; p++) {
+		for (size_t i = 0; i <= lits[k].gates.n; i++) {
+			int is_lead = i == lits[k].gates.n;
+			const strset *ls = is_lead ? &lits[k].lead : &lits[k].gates.v[i];
+			for (size_t j = 0; j < ls->n; j++) {
+				uint32_t st = 0, len = 0;
+				for (const unsigned char *p = (const unsigned char *)ls->v[j]; *p; p++, len++) {
 					uint32_t c = rs->ac_class[*p];
 					if (!delta[st * nc + c]) delta[st * nc + c] = ns++;
 					st = delta[st * nc + c];
 				}
-				VEC_PUSH(&own_target, rs->gate_off[k] + (uint32_t)i);
+				if (is_lead) {
+					rs->lead_pat[li] = (uint32_t)k;
+					rs->lead_len[li] = len;
+					VEC_PUSH(&own_target, ngate + li++);
+				} else {
+					VEC_PUSH(&own_target, rs->gate_off[k] + (uint32_t)i);
+				}
 				VEC_PUSH(&own_next, own_head[st]);
 				own_head[st] = (uint32_t)own_target.n;
 			}
@@ -2771,7 +2849,7 @@ static void find_start_class(const char *s, rs_pattern *out)
 }
 
 static int compile_pattern(loader *L, const raw_val *v, uint32_t rule, rs_pattern *out,
-			   strsets *lits)
+			   plits *lits)
 {
 	strbuf exp = {0};
 	seg_maps map = {0};
@@ -2828,6 +2906,9 @@ static int compile_pattern(loader *L, const raw_val *v, uint32_t rule, rs_patter
 
 	if (!L->memo) L->memo = lmemo_new();
 	*lits = pattern_literals(exp.data, exp.len, L->memo);
+	/* a search that tries only where a lead string occurs finds the same
+	 * matches unless where the search starts matters (verbs, \G) */
+	if (strstr(exp.data, "(*") || strstr(exp.data, "\\G")) set_free(&lits->lead);
 	out->code = code;
 	out->rule = rule;
 	out->g_cue = pcre2_substring_number_from_name(code, (PCRE2_SPTR) "cue");
@@ -2844,7 +2925,7 @@ done:
 	return rc;
 }
 
-static void compile_rules(loader *L, strsetss *lits, strsetss *xlits)
+static void compile_rules(loader *L, plitss *lits, plitss *xlits)
 {
 	ruleset *rs = L->rs;
 	for (size_t r = 0; r < L->raw.n; r++) {
@@ -2858,7 +2939,7 @@ static void compile_rules(loader *L, strsetss *lits, strsetss *xlits)
 		x->pat = (uint32_t)rs->patterns.n;
 		for (size_t k = 0; k < rr->pattern.n; k++) {
 			rs_pattern p;
-			strsets ls;
+			plits ls;
 			if (compile_pattern(L, &rr->pattern.v[k], (uint32_t)r, &p, &ls) == 0) {
 				VEC_PUSH(&rs->patterns, p);
 				VEC_PUSH(lits, ls);
@@ -2868,7 +2949,7 @@ static void compile_rules(loader *L, strsetss *lits, strsetss *xlits)
 		x->xpat = (uint32_t)rs->xpatterns.n;
 		for (size_t k = 0; k < rr->xpattern.n; k++) {
 			rs_pattern p;
-			strsets ls;
+			plits ls;
 			if (compile_pattern(L, &rr->xpattern.v[k], (uint32_t)r, &p, &ls) == 0) {
 				VEC_PUSH(&rs->xpatterns, p);
 				VEC_PUSH(xlits, ls);
@@ -3013,7 +3094,7 @@ ruleset *ruleset_load(const char *const *paths, size_t npaths, diags *d)
 	}
 	compile_lists(&L);
 	check_frags(&L);
-	strsetss lits = {0}, xlits = {0};
+	plitss lits = {0}, xlits = {0};
 	compile_rules(&L, &lits, &xlits);
 	for (size_t i = 0; i < L.frags.n; i++) {
 		const raw_frag *f = &L.frags.v[i];
@@ -3023,7 +3104,10 @@ ruleset *ruleset_load(const char *const *paths, size_t npaths, diags *d)
 	}
 	for (size_t i = 0; i < xlits.n; i++) VEC_PUSH(&lits, xlits.v[i]);
 	build_prefilter(rs, lits.v, lits.n);
-	for (size_t i = 0; i < lits.n; i++) sets_free(&lits.v[i]);
+	for (size_t i = 0; i < lits.n; i++) {
+		sets_free(&lits.v[i].gates);
+		set_free(&lits.v[i].lead);
+	}
 	VEC_FREE(&lits);
 	VEC_FREE(&xlits);
 	for (size_t i = 0; i < rs->lists.n; i++) {
@@ -3090,6 +3174,9 @@ void ruleset_free(ruleset *rs)
 	free(rs->ac_out);
 	free(rs->gated);
 	free(rs->gate_off);
+	free(rs->lead);
+	free(rs->lead_pat);
+	free(rs->lead_len);
 	segmenter_free(rs->seg);
 	pthread_mutex_destroy(&rs->jit_lock);
 	free(rs);

@@ -7,10 +7,12 @@
  * are looked up once; a phrase never continues across a token with
  * TOK_PUNCT_BEFORE), so the cost grows with the number of tokens, not with
  * the number of rules. PCRE2 patterns run on the sentence text, all
- * non-overlapping matches, under a match limit so that a catastrophic
- * pattern fails alone. Then, per rule: matches overlapping an exception are
- * dropped (or kept flagged, for explain), and of overlapping matches the
- * one starting first (then the longest) is kept.
+ * non-overlapping matches (a pattern whose matches all start with one of
+ * a set of literals is tried only where the prefilter saw one start),
+ * under a match limit so that a catastrophic pattern fails alone. Then,
+ * per rule: matches overlapping an exception are dropped (or kept
+ * flagged, for explain), and of overlapping matches the one starting
+ * first (then the longest) is kept.
  *
  * `source = auto` decides anonymity from the captured source (or the
  * whole match) with the heuristic in source_is_anonymous() below.
@@ -38,6 +40,12 @@
 typedef struct xspan {
 	uint32_t rule, start, end;
 } xspan;
+
+/* Where the prefilter saw a lead string of a pattern start; the hits of
+ * one pattern are chained, last first. */
+typedef struct lead_hit {
+	uint32_t start, next; /* next: index + 1 in hits, 0 at the end */
+} lead_hit;
 
 /* The rule-set keys of a word (lower-cased form): its NS_STEM and NS_EXACT
  * ids and the ids of its prefixes that are keys, in prefix-length order.
@@ -100,6 +108,12 @@ struct tagger {
 	VEC(uint32_t) starts;    /* this sentence's positions not inside a character nor
 				  * right after an ASCII letter (for run_starts) */
 	uint32_t starts_gen;     /* generation in which starts was computed */
+	VEC(lead_hit) hits;      /* this sentence's lead strings (prefilter) */
+	uint32_t *lead_head;     /* pattern -> its last hit (index + 1), if lead_gen is gen */
+	uint32_t *lead_gen;
+	VEC(uint32_t) cand;      /* the start offsets run_leads tries */
+	uint32_t fold_gen;       /* generation in which odd_fold was computed */
+	int odd_fold;            /* the sentence has a Kelvin sign or a long s */
 	uint32_t gen;
 	VEC(uint32_t) marked;    /* rules with candidates in this sentence */
 	word_keys *wc;           /* WC_SLOTS */
@@ -174,6 +188,8 @@ tagger *tagger_new(const ruleset *rs)
 	t->first = xcalloc(np + 1, sizeof *t->first);
 	t->has_first = xcalloc(np + 1, 1);
 	t->use_starts = xcalloc(np + 1, 1);
+	t->lead_head = xcalloc(np + 1, sizeof *t->lead_head);
+	t->lead_gen = xcalloc(np + 1, sizeof *t->lead_gen);
 	for (size_t i = 0; i < np; i++) {
 		const rs_pattern *p = i < rs->patterns.n ? &rs->patterns.v[i]
 							  : &rs->xpatterns.v[i - rs->patterns.n];
@@ -222,6 +238,10 @@ void tagger_free(tagger *t)
 	VEC_FREE(&t->pre_id);
 	VEC_FREE(&t->pre_off);
 	VEC_FREE(&t->starts);
+	VEC_FREE(&t->hits);
+	VEC_FREE(&t->cand);
+	free(t->lead_head);
+	free(t->lead_gen);
 	free(t->wc);
 	free(t->rule_mark);
 	free(t->gate_mark);
@@ -615,6 +635,68 @@ static int run_starts(tagger *t, size_t pi, const rs_pattern *p, int except, PCR
 	return 0;
 }
 
+/*
+ * run_pattern for a pattern whose matches all start with one of its lead
+ * strings (rs->lead, ruleset.c): PCRE2 tries it only where the prefilter
+ * saw one start, in order, each alone (the offset limit set to it), as in
+ * run_starts: the same matches, found in the same order. The automaton
+ * folds ASCII letters only, and a caseless k or s also matches the Kelvin
+ * sign or the long s; run_pattern does not come here for a sentence with
+ * either.
+ */
+static int run_leads(tagger *t, size_t pi, const rs_pattern *p, int except, PCRE2_SPTR subj,
+		     PCRE2_SIZE len, PCRE2_SIZE limit, span sent)
+{
+	if (t->lead_gen[pi] != t->gen) return 0;
+	t->cand.n = 0;
+	for (uint32_t h = t->lead_head[pi]; h; h = t->hits.v[h - 1].next) VEC_PUSH(&t->cand, t->hits.v[h - 1].start);
+	/* the chain runs by end, last first: reversed, nearly sorted by start */
+	uint32_t *c = t->cand.v;
+	size_t n = t->cand.n;
+	for (size_t i = 0, j = n - 1; i < j; i++, j--) {
+		uint32_t x = c[i];
+		c[i] = c[j];
+		c[j] = x;
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint32_t x = c[i];
+		size_t j = i;
+		while (j > 0 && c[j - 1] > x) {
+			c[j] = c[j - 1];
+			j--;
+		}
+		c[j] = x;
+	}
+	const uint8_t *first = t->has_first[pi] ? t->first[pi] : NULL;
+	PCRE2_SIZE last = limit < len ? limit : len, off = 0;
+	uint32_t opts = 0;
+	for (size_t i = 0; i < n; i++) {
+		PCRE2_SIZE q = c[i];
+		if (q < off || (i > 0 && c[i - 1] == q)) continue;
+		if (q > last) return 0;
+		if (first && !bit_set(first, subj[q])) continue;
+		if (p->has_after && q > 0 && subj[q - 1] < 0x80 && bit_set(p->no_start_after, subj[q - 1]))
+			continue;
+		pcre2_set_offset_limit(t->mctx, q);
+		int rc = search_from(t, p, except, subj, len, q, &opts, sent, &off);
+		if (rc == PCRE2_ERROR_NOMATCH) {
+			off = q + 1;
+			continue;
+		}
+		if (rc < 0) return rc;
+	}
+	return 0;
+}
+
+static int has_odd_fold(tagger *t, PCRE2_SPTR subj, PCRE2_SIZE len)
+{
+	if (t->fold_gen != t->gen) {
+		t->fold_gen = t->gen;
+		t->odd_fold = memmem(subj, len, "\xC5\xBF", 2) || memmem(subj, len, "\xE2\x84\xAA", 3);
+	}
+	return t->odd_fold;
+}
+
 static int run_pattern(tagger *t, size_t pi, int except, const char *text, span sent)
 {
 	const rs_pattern *p = except ? &t->rs->xpatterns.v[pi - t->rs->patterns.n] : &t->rs->patterns.v[pi];
@@ -623,6 +705,8 @@ static int run_pattern(tagger *t, size_t pi, int except, const char *text, span 
 	uint32_t opts = 0;
 	PCRE2_SIZE limit = t->pat_slack[pi] == NO_LIMIT ? PCRE2_UNSET
 							: (PCRE2_SIZE)t->pat_end[pi] + t->pat_slack[pi];
+	if (t->rs->lead[pi] && !has_odd_fold(t, subj, len))
+		return run_leads(t, pi, p, except, subj, len, limit, sent);
 	if (t->use_starts[pi]) return run_starts(t, pi, p, except, subj, len, limit, sent);
 	pcre2_set_offset_limit(t->mctx, limit);
 	while (off <= len) {
@@ -671,7 +755,8 @@ static void prefilter(tagger *t, const char *text, span sent)
 	const unsigned char *b = (const unsigned char *)text + sent.start;
 	const unsigned char *p = b;
 	const unsigned char *e = (const unsigned char *)text + sent.end;
-	uint32_t st = 0, nc = rs->ac_nclass;
+	uint32_t st = 0, nc = rs->ac_nclass, ngate = rs->ac_ngate;
+	t->hits.n = 0;
 	for (; p < e; p++) {
 		uint32_t x = delta[st + cls[*p]];
 		st = x & ~AC_OUT;
@@ -679,8 +764,21 @@ static void prefilter(tagger *t, const char *text, span sent)
 			uint32_t s = st / nc;
 			uint32_t end = (uint32_t)(p + 1 - b);
 			for (uint32_t k = rs->ac_out_off[s]; k < rs->ac_out_off[s + 1]; k++) {
-				t->gate_mark[rs->ac_out[k]] = t->gen;
-				t->gate_end[rs->ac_out[k]] = end;
+				uint32_t o = rs->ac_out[k];
+				if (o < ngate) {
+					t->gate_mark[o] = t->gen;
+					t->gate_end[o] = end;
+					continue;
+				}
+				/* a lead string: where it starts */
+				uint32_t pat = rs->lead_pat[o - ngate];
+				if (t->lead_gen[pat] != t->gen) {
+					t->lead_gen[pat] = t->gen;
+					t->lead_head[pat] = 0;
+				}
+				lead_hit h = {end - rs->lead_len[o - ngate], t->lead_head[pat]};
+				VEC_PUSH(&t->hits, h);
+				t->lead_head[pat] = (uint32_t)t->hits.n;
 			}
 		}
 	}
@@ -839,7 +937,9 @@ int tag_sentence(tagger *t, const char *text, span sentence, const tokens *toks,
 		       ((rs->gate_off ? rs->gate_off[rs->patterns.n + rs->xpatterns.n] : 0) + 1) *
 			       sizeof *t->gate_mark);
 		if (t->prof) memset(t->prof->rule_gen, 0, (rs->rules.n + 1) * sizeof *t->prof->rule_gen);
+		memset(t->lead_gen, 0, (rs->patterns.n + rs->xpatterns.n + 1) * sizeof *t->lead_gen);
 		t->starts_gen = 0;
+		t->fold_gen = 0;
 		t->gen = 1;
 	}
 	if (sentence.end <= sentence.start) return 0;

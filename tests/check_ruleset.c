@@ -601,6 +601,91 @@ START_TEST(test_literals)
 }
 END_TEST
 
+/* The start offsets (ascending, comma-separated) at which the automaton,
+ * run as tag.c runs it, sees a lead string of pattern pi in text. */
+static char *lead_starts(const ruleset *rs, size_t pi, const char *text)
+{
+	uint8_t at[256] = {0};
+	size_t n = strlen(text);
+	ck_assert_uint_lt(n, sizeof at);
+	uint32_t st = 0, nc = rs->ac_nclass;
+	for (size_t i = 0; rs->ac_nstates && i < n; i++) {
+		uint32_t x = rs->ac_delta[st + rs->ac_class[(unsigned char)text[i]]];
+		st = x & ~AC_OUT;
+		if (!(x & AC_OUT)) continue;
+		uint32_t s = st / nc;
+		for (uint32_t k = rs->ac_out_off[s]; k < rs->ac_out_off[s + 1]; k++) {
+			uint32_t o = rs->ac_out[k];
+			if (o >= rs->ac_ngate && rs->lead_pat[o - rs->ac_ngate] == pi)
+				at[i + 1 - rs->lead_len[o - rs->ac_ngate]] = 1;
+		}
+	}
+	strbuf b = {0};
+	strbuf_puts(&b, "");
+	for (size_t i = 0; i < n; i++)
+		if (at[i]) strbuf_printf(&b, "%s%zu", b.len ? "," : "", i);
+	return strbuf_steal(&b);
+}
+
+/* Lead sets (every match starts with one of them): the pattern, how many
+ * strings, a text and where the automaton sees them start in it. */
+static const struct {
+	const char *pattern;
+	uint32_t nlead;
+	const char *text, *starts;
+} lead_cases[] = {
+	{"(?i:chief economist|economist|Analyst)\\s+\\p{Lu}", 3, "The CHIEF Economist, an analyst", "4,10,24"},
+	{"(?<![\\p{L}\\p{N}])(?<cue>said|told)\\s+\\w+", 2, "said, unsaid; TOLD", "0,8,14"},
+	/* optional and {0,n} parts at the start: their strings or what follows
+	 * (a list item's words are joined by \s+: "chief economist" gives
+	 * "chief", which is there already) */
+	{"(?:the\\s+)?(?:analyst|economist)", 3, "the analyst", "0,4"},
+	{"(?:(?i:senior|chief)\\s+){0,2}(?i:%{role})\\b", 5, "a chief economist", "2,8"},
+	{"(?:abc){0,3}(?:de)?fgh", 3, "abcdefgh", "0,3,5"},
+	/* a list of more than 64 items: all of them */
+	{"(?<![\\p{L}\\p{N}])(?i:%{many})\\s+said", 101, "kab, ZZZ and kdv said", "0,5,13"},
+	/* the prefixes of a repeat */
+	{"(?:said|told)+\\s+\\w+", 2, "saidtold", "0,4"},
+	/* nothing usable: a string too short, no prefix, verbs and \G */
+	{"x*said", 0, "said", ""},
+	{"(?:a|said)\\w+", 0, "said", ""},
+	{"\\w+\\s+said", 0, "said", ""},
+	{"said|\\p{Lu}\\w+\\s+told", 0, "said", ""},
+	{"(*COMMIT)said", 0, "said", ""},
+	{"\\Gsaid", 0, "said", ""},
+	{"(?:said)?", 0, "said", ""},
+};
+
+START_TEST(test_leads)
+{
+	strbuf many = {0};
+	for (int i = 0; i < 100; i++)
+		strbuf_printf(&many, "%sk%c%c", i ? " | " : "", 'a' + i / 26, 'a' + i % 26);
+	strbuf_puts(&many, " | zzz");
+	char *text = xasprintf("[list role]\nitems = analyst | economist | chief economist | spokeswoman\n"
+			       "[list many]\nitems = %s\n"
+			       "[rule s.x]\ncategory = source\npattern = %s\n",
+			       many.data, lead_cases[_i].pattern);
+	char *p = write_tmp("leads.rules", text);
+	diags d = {0};
+	const char *paths[1] = {p};
+	ruleset *rs = ruleset_load(paths, 1, &d);
+	if (!rs) dump(&d);
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_uint_eq(rs->patterns.n, 1);
+	ck_assert_int_eq(rs->lead[0], lead_cases[_i].nlead > 0);
+	ck_assert_uint_eq(rs->nlead, lead_cases[_i].nlead);
+	char *got = lead_starts(rs, 0, lead_cases[_i].text);
+	ck_assert_str_eq(got, lead_cases[_i].starts);
+	free(got);
+	ruleset_free(rs);
+	diags_free(&d);
+	strbuf_free(&many);
+	free(p);
+	free(text);
+}
+END_TEST
+
 /* Where a pattern's matches may start (find_start_class): the pattern,
  * whether it makes a claim, and the characters after which (it claims)
  * no match starts, among "a Z 0 ' - . _ (". */
@@ -688,6 +773,7 @@ static Suite *make_suite(void)
 	tcase_add_loop_test(tc, test_gates, 0, sizeof gate_cases / sizeof gate_cases[0]);
 	tcase_add_loop_test(tc, test_literals, 0, sizeof literal_cases / sizeof literal_cases[0]);
 	tcase_add_loop_test(tc, test_start_class, 0, sizeof start_cases / sizeof start_cases[0]);
+	tcase_add_loop_test(tc, test_leads, 0, sizeof lead_cases / sizeof lead_cases[0]);
 	suite_add_tcase(s, tc);
 	return s;
 }
