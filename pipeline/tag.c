@@ -785,11 +785,18 @@ static void prefilter(tagger *t, const char *text, span sent)
 }
 
 /* May pattern p match in this sentence: did the prefilter see a literal
- * of each of its gates? Sets pat_end[p] for run_pattern. */
-static int may_run(tagger *t, size_t p)
+ * of each of its gates? Sets pat_end[p] for run_pattern. In a sentence
+ * with a Kelvin sign or a long s (odd_len, its length, is then nonzero)
+ * every gated pattern may: a caseless k or s matches them, and the
+ * automaton, which folds ASCII letters only, cannot see it. */
+static int may_run(tagger *t, size_t p, uint32_t odd_len)
 {
 	const ruleset *rs = t->rs;
 	if (!rs->gated[p]) return 1;
+	if (odd_len) {
+		t->pat_end[p] = odd_len; /* no offset limit before the end */
+		return 1;
+	}
 	uint32_t end = UINT32_MAX;
 	for (uint32_t g = rs->gate_off[p]; g < rs->gate_off[p + 1]; g++) {
 		if (t->gate_mark[g] != t->gen) return 0;
@@ -956,9 +963,13 @@ int tag_sentence(tagger *t, const char *text, span sentence, const tokens *toks,
 		match_items(t, toks);
 		prefilter(t, text, sentence);
 	}
+	uint32_t odd_len = has_odd_fold(t, (PCRE2_SPTR)text + sentence.start,
+					sentence.end - sentence.start)
+				   ? (uint32_t)(sentence.end - sentence.start)
+				   : 0;
 	for (size_t i = 0; i < rs->patterns.n; i++) {
 		const rs_pattern *p = &rs->patterns.v[i];
-		if (!rs->rules.v[p->rule].enabled || !may_run(t, i)) continue;
+		if (!rs->rules.v[p->rule].enabled || !may_run(t, i, odd_len)) continue;
 		int rc = t->prof ? run_pattern_prof(t, i, 0, text, sentence)
 				 : run_pattern(t, i, 0, text, sentence);
 		if (rc < 0) {
@@ -973,7 +984,7 @@ int tag_sentence(tagger *t, const char *text, span sentence, const tokens *toks,
 		const rs_rulex *x = &rs->rx.v[t->marked.v[m]];
 		for (uint32_t k = 0; k < x->nxpat; k++) {
 			size_t pi = rs->patterns.n + x->xpat + k;
-			if (!may_run(t, pi)) continue;
+			if (!may_run(t, pi, odd_len)) continue;
 			const rs_pattern *p = &rs->xpatterns.v[x->xpat + k];
 			int rc = t->prof ? run_pattern_prof(t, pi, 1, text, sentence)
 					 : run_pattern(t, pi, 1, text, sentence);

@@ -599,6 +599,15 @@ static const struct {
 	/* a literal inside a lookbehind is not required */
 	{"(?<=according to )\\p{Lu}\\w+\\s+(?<cue>data)", 1,
 	 "Growth, according to Acme data, slowed.", "g.x[Acme data] cue=[data]"},
+	/* a caseless s or k matches the long s or the Kelvin sign, which the
+	 * automaton (ASCII folding) cannot see: such a sentence runs every
+	 * gated pattern */
+	{"\\p{Lu}\\w+\\s+(?<cue>(?i:asked))\\b", 1,
+	 "Then Ann a\xc5\xbfked twice.", "g.x[Ann a\xc5\xbfked] cue=[a\xc5\xbfked]"},
+	{"\\p{Lu}\\w+\\s+(?<cue>(?i:kept))\\b", 1,
+	 "Then Ann \xe2\x84\xaa" "ept it.", "g.x[Ann \xe2\x84\xaa" "ept] cue=[\xe2\x84\xaa" "ept]"},
+	{"\\p{Lu}\\w+\\s+(?<cue>(?i:kept))\\b", 1,
+	 "Then Ann a\xc5\xbfked twice.", ""},
 };
 
 START_TEST(test_gates)

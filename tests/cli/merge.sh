@@ -90,6 +90,16 @@ expect_grep "first input named" "shard-1.db with rule set $h1" "$T/err"
 "$CLAIMCHECK" merge --force "$T/forced.db" "$T/shard-1.db" "$T/other.db" >"$T/out" 2>"$T/err"; expect_status "--force" 0 $?
 expect_grep "--force warns" "warning:" "$T/err"
 expect_eq "--force: both rule sets" "2" "$(q "$T/forced.db" "SELECT count(DISTINCT ruleset_hash) FROM documents")"
+if [ "$(q "$T/forced.db" "SELECT count(DISTINCT ruleset_hash) FROM documents")" != 2 ]; then
+	# seen once under make distcheck and not reproduced since: keep what
+	# the next occurrence needs to be understood
+	for db in shard-1 other forced; do
+		echo "--- $db.db: key, rule set, run, run started" >&2
+		q "$T/$db.db" "SELECT d.key, substr(d.ruleset_hash, 1, 12), d.run_id, r.started
+			FROM documents d LEFT JOIN runs r ON r.id = d.run_id ORDER BY d.key" >&2
+	done
+	sed 's/^/    merge: /' "$T/out" "$T/err" >&2
+fi
 
 # another schema version (here: a shard made before the files table)
 cp "$T/shard-2.db" "$T/v1schema.db"
