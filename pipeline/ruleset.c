@@ -2487,6 +2487,21 @@ static plits pattern_literals(const char *s, size_t n, lmemo *memo)
 	return res;
 }
 
+/* Does the literal set ls fit in the automaton's budget of AC_MAX_STATES
+ * states, *total of which are taken? Then it takes its share; otherwise
+ * (or if it is empty) it is freed. */
+static int ac_take(strset *ls, size_t *total)
+{
+	size_t sum = 0;
+	for (size_t j = 0; j < ls->n; j++) sum += strlen(ls->v[j]);
+	if (!ls->n || *total + sum > AC_MAX_STATES) {
+		set_free(ls);
+		return 0;
+	}
+	*total += sum;
+	return 1;
+}
+
 /* Build the automaton over the sets of pattern k, lits[k].gates.v[i] ->
  * gate rs->gate_off[k] + i, and over its lead strings, lead string j ->
  * output ngate + (its number among all lead strings). Sets that would
@@ -2501,17 +2516,8 @@ static void build_prefilter(ruleset *rs, plits *lits, size_t npat)
 	for (size_t k = 0; k < npat; k++) {
 		size_t kept = 0;
 		strsets *g = &lits[k].gates;
-		for (size_t i = 0; i < g->n; i++) {
-			strset *ls = &g->v[i];
-			size_t sum = 0;
-			for (size_t j = 0; j < ls->n; j++) sum += strlen(ls->v[j]);
-			if (!ls->n || total + sum > AC_MAX_STATES) {
-				set_free(ls);
-				continue;
-			}
-			total += sum;
-			g->v[kept++] = *ls;
-		}
+		for (size_t i = 0; i < g->n; i++)
+			if (ac_take(&g->v[i], &total)) g->v[kept++] = g->v[i];
 		g->n = kept;
 		rs->gated[k] = kept > 0;
 		rs->gate_off[k] = ngate;
@@ -2520,13 +2526,7 @@ static void build_prefilter(ruleset *rs, plits *lits, size_t npat)
 	rs->gate_off[npat] = ngate;
 	for (size_t k = 0; k < npat; k++) {
 		strset *ls = &lits[k].lead;
-		size_t sum = 0;
-		for (size_t j = 0; j < ls->n; j++) sum += strlen(ls->v[j]);
-		if (!ls->n || total + sum > AC_MAX_STATES) {
-			set_free(ls);
-			continue;
-		}
-		total += sum;
+		if (!ac_take(ls, &total)) continue;
 		rs->lead[k] = 1;
 		nlead += (uint32_t)ls->n;
 	}

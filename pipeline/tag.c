@@ -603,27 +603,24 @@ static void find_starts(tagger *t, PCRE2_SPTR subj, PCRE2_SIZE len)
 	t->starts_gen = t->gen;
 }
 
-static int run_starts(tagger *t, size_t pi, const rs_pattern *p, int except, PCRE2_SPTR subj,
-		      PCRE2_SIZE len, PCRE2_SIZE limit, span sent)
+/* Try pattern p at the candidate start offsets c[0..n) (ascending; a
+ * repeated one counts once), each alone (the offset limit set to it): the
+ * ones its first-byte bitmap and its lookbehind (no_start_after) allow,
+ * and none inside a match found before. The same matches, in the same
+ * order, as PCRE2's own search from every offset. */
+static int run_cands(tagger *t, size_t pi, const rs_pattern *p, int except, PCRE2_SPTR subj,
+		     PCRE2_SIZE len, PCRE2_SIZE limit, span sent, const uint32_t *c, size_t n)
 {
-	const uint8_t *after = p->no_start_after;
 	const uint8_t *first = t->has_first[pi] ? t->first[pi] : NULL;
 	PCRE2_SIZE last = limit < len ? limit : len, off = 0;
 	uint32_t opts = 0;
-	if (t->starts_gen != t->gen) find_starts(t, subj, len);
-	const uint32_t *st = t->starts.v, *st_end = t->starts.v + t->starts.n;
-	while (off <= last) {
-		/* the next start at or after off that passes the pattern's tests */
-		while (st < st_end && *st < off) st++;
-		PCRE2_SIZE q = 0;
-		for (; st < st_end; st++) {
-			q = *st;
-			if (q > last) return 0;
-			if (q < len ? first && !bit_set(first, subj[q]) : first != NULL) continue;
-			if (q > 0 && subj[q - 1] < 0x80 && bit_set(after, subj[q - 1])) continue;
-			break;
-		}
-		if (st == st_end) return 0;
+	for (size_t i = 0; i < n; i++) {
+		PCRE2_SIZE q = c[i];
+		if (q < off || (i > 0 && c[i - 1] == q)) continue;
+		if (q > last) return 0;
+		if (q < len ? first && !bit_set(first, subj[q]) : first != NULL) continue;
+		if (p->has_after && q > 0 && subj[q - 1] < 0x80 && bit_set(p->no_start_after, subj[q - 1]))
+			continue;
 		pcre2_set_offset_limit(t->mctx, q);
 		int rc = search_from(t, p, except, subj, len, q, &opts, sent, &off);
 		if (rc == PCRE2_ERROR_NOMATCH) {
@@ -635,14 +632,21 @@ static int run_starts(tagger *t, size_t pi, const rs_pattern *p, int except, PCR
 	return 0;
 }
 
+/* run_pattern for a pattern that can start only at a word start
+ * (has_after): the sentence's word starts are the candidates. */
+static int run_starts(tagger *t, size_t pi, const rs_pattern *p, int except, PCRE2_SPTR subj,
+		      PCRE2_SIZE len, PCRE2_SIZE limit, span sent)
+{
+	if (t->starts_gen != t->gen) find_starts(t, subj, len);
+	return run_cands(t, pi, p, except, subj, len, limit, sent, t->starts.v, t->starts.n);
+}
+
 /*
  * run_pattern for a pattern whose matches all start with one of its lead
- * strings (rs->lead, ruleset.c): PCRE2 tries it only where the prefilter
- * saw one start, in order, each alone (the offset limit set to it), as in
- * run_starts: the same matches, found in the same order. The automaton
- * folds ASCII letters only, and a caseless k or s also matches the Kelvin
- * sign or the long s; run_pattern does not come here for a sentence with
- * either.
+ * strings (rs->lead, ruleset.c): the candidates are where the prefilter
+ * saw one start. The automaton folds ASCII letters only, and a caseless k
+ * or s also matches the Kelvin sign or the long s; run_pattern does not
+ * come here for a sentence with either.
  */
 static int run_leads(tagger *t, size_t pi, const rs_pattern *p, int except, PCRE2_SPTR subj,
 		     PCRE2_SIZE len, PCRE2_SIZE limit, span sent)
@@ -667,25 +671,7 @@ static int run_leads(tagger *t, size_t pi, const rs_pattern *p, int except, PCRE
 		}
 		c[j] = x;
 	}
-	const uint8_t *first = t->has_first[pi] ? t->first[pi] : NULL;
-	PCRE2_SIZE last = limit < len ? limit : len, off = 0;
-	uint32_t opts = 0;
-	for (size_t i = 0; i < n; i++) {
-		PCRE2_SIZE q = c[i];
-		if (q < off || (i > 0 && c[i - 1] == q)) continue;
-		if (q > last) return 0;
-		if (first && !bit_set(first, subj[q])) continue;
-		if (p->has_after && q > 0 && subj[q - 1] < 0x80 && bit_set(p->no_start_after, subj[q - 1]))
-			continue;
-		pcre2_set_offset_limit(t->mctx, q);
-		int rc = search_from(t, p, except, subj, len, q, &opts, sent, &off);
-		if (rc == PCRE2_ERROR_NOMATCH) {
-			off = q + 1;
-			continue;
-		}
-		if (rc < 0) return rc;
-	}
-	return 0;
+	return run_cands(t, pi, p, except, subj, len, limit, sent, c, n);
 }
 
 static int has_odd_fold(tagger *t, PCRE2_SPTR subj, PCRE2_SIZE len)
