@@ -2021,16 +2021,6 @@ static void lmemo_free(lmemo *m)
 	free(m);
 }
 
-static uint32_t memo_hash(const char *s, size_t len)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 static lmemo_ent *memo_slot(lmemo *m, uint32_t h, const char *s, size_t len)
 {
 	for (uint32_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
@@ -2284,7 +2274,7 @@ static pinfo pp_group_memo(pparse *P)
 	size_t e = group_end(P->s, P->n, start);
 	if (e >= P->n || e + 1 - start < MEMO_MIN) return pp_group(P);
 	size_t len = e + 1 - start;
-	uint32_t h = memo_hash(P->s + start, len);
+	uint32_t h = rs_hash(0, P->s + start, len);
 	lmemo_ent *x = memo_slot(P->memo, h, P->s + start, len);
 	if (x->text) {
 		P->i = e + 1;

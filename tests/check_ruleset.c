@@ -238,6 +238,21 @@ static char *write_tmp(const char *name, const char *text)
 	return p;
 }
 
+/* The rule set of one file holding text (written as name in the test's
+ * scratch folder); it must load without errors. */
+static ruleset *load_ok(const char *name, const char *text)
+{
+	char *p = write_tmp(name, text);
+	diags d = {0};
+	const char *paths[1] = {p};
+	ruleset *rs = ruleset_load(paths, 1, &d);
+	if (!rs) dump(&d);
+	ck_assert_ptr_nonnull(rs);
+	diags_free(&d);
+	free(p);
+	return rs;
+}
+
 static const char rules_a[] = "[rule hedge.a]\ncategory = hedge\nmatch = maybe\n";
 static const char rules_b[] = "[rule hedge.b]\ncategory = hedge\nmatch = perhaps\n";
 
@@ -504,18 +519,11 @@ START_TEST(test_gates)
 	char *text = xasprintf("[list verb]\nitems = said | says | told | called for | called on | noted\n"
 			       "[list role]\nitems = analyst | economist | chief executive | chief economist\n"
 			       "[rule s.x]\ncategory = source\npattern = %s\n", gate_cases[_i].pattern);
-	char *p = write_tmp("gates.rules", text);
-	diags d = {0};
-	const char *paths[1] = {p};
-	ruleset *rs = ruleset_load(paths, 1, &d);
-	if (!rs) dump(&d);
-	ck_assert_ptr_nonnull(rs);
+	ruleset *rs = load_ok("gates.rules", text);
 	ck_assert_uint_eq(rs->patterns.n, 1);
 	ck_assert_uint_eq(rs->gate_off[1] - rs->gate_off[0], gate_cases[_i].gates);
 	ck_assert_int_eq(rs->gated[0], gate_cases[_i].gates > 0);
 	ruleset_free(rs);
-	diags_free(&d);
-	free(p);
 	free(text);
 }
 END_TEST
@@ -583,20 +591,13 @@ START_TEST(test_literals)
 			       "[rule s.x]\ncategory = source\npattern = %s\n"
 			       "[rule s.y]\ncategory = source\npattern = %s\n",
 			       literal_cases[_i].pattern, literal_cases[_i].pattern);
-	char *p = write_tmp("literals.rules", text);
-	diags d = {0};
-	const char *paths[1] = {p};
-	ruleset *rs = ruleset_load(paths, 1, &d);
-	if (!rs) dump(&d);
-	ck_assert_ptr_nonnull(rs);
+	ruleset *rs = load_ok("literals.rules", text);
 	ck_assert_uint_eq(rs->patterns.n, 2);
 	ck_assert_uint_eq(rs->gate_off[1] - rs->gate_off[0], literal_cases[_i].gates);
 	ck_assert_uint_eq(gates_seen(rs, 0, literal_cases[_i].text), literal_cases[_i].seen);
 	ck_assert_uint_eq(rs->gate_off[2] - rs->gate_off[1], literal_cases[_i].gates);
 	ck_assert_uint_eq(gates_seen(rs, 1, literal_cases[_i].text), literal_cases[_i].seen);
 	ruleset_free(rs);
-	diags_free(&d);
-	free(p);
 	free(text);
 }
 END_TEST
@@ -666,12 +667,7 @@ START_TEST(test_leads)
 			       "[list many]\nitems = %s\n"
 			       "[rule s.x]\ncategory = source\npattern = %s\n",
 			       many.data, lead_cases[_i].pattern);
-	char *p = write_tmp("leads.rules", text);
-	diags d = {0};
-	const char *paths[1] = {p};
-	ruleset *rs = ruleset_load(paths, 1, &d);
-	if (!rs) dump(&d);
-	ck_assert_ptr_nonnull(rs);
+	ruleset *rs = load_ok("leads.rules", text);
 	ck_assert_uint_eq(rs->patterns.n, 1);
 	ck_assert_int_eq(rs->lead[0], lead_cases[_i].nlead > 0);
 	ck_assert_uint_eq(rs->nlead, lead_cases[_i].nlead);
@@ -679,9 +675,7 @@ START_TEST(test_leads)
 	ck_assert_str_eq(got, lead_cases[_i].starts);
 	free(got);
 	ruleset_free(rs);
-	diags_free(&d);
 	strbuf_free(&many);
-	free(p);
 	free(text);
 }
 END_TEST
@@ -718,12 +712,7 @@ static const struct {
 START_TEST(test_start_class)
 {
 	char *text = xasprintf("[rule s.x]\ncategory = source\npattern = %s\n", start_cases[_i].pattern);
-	char *p = write_tmp("start.rules", text);
-	diags d = {0};
-	const char *paths[1] = {p};
-	ruleset *rs = ruleset_load(paths, 1, &d);
-	if (!rs) dump(&d);
-	ck_assert_ptr_nonnull(rs);
+	ruleset *rs = load_ok("start.rules", text);
 	const rs_pattern *pt = &rs->patterns.v[0];
 	ck_assert_int_eq(pt->has_after, start_cases[_i].has);
 	const char *probe = "aZ0'-._(";
@@ -733,8 +722,6 @@ START_TEST(test_start_class)
 			      "%s: character '%c'", start_cases[_i].pattern, *c);
 	}
 	ruleset_free(rs);
-	diags_free(&d);
-	free(p);
 	free(text);
 }
 END_TEST
