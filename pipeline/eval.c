@@ -363,6 +363,11 @@ typedef struct pitem {
 } pitem;
 typedef VEC(pitem) pitemvec;
 
+/* The cue and the source of one source tag. */
+typedef struct cuesrc {
+	span cue, src;
+} cuesrc;
+
 /* A rule that produced an uncertainty cue (an index in evaluator.ucues). */
 typedef struct plink {
 	uint32_t item, rule;
@@ -382,8 +387,10 @@ struct evaluator {
 	VEC(eval_str) gs, ps;
 	VEC(uint32_t) goff; /* gold strings: offset, length pairs in norm */
 	VEC(span) spans;
-	VEC(span) acspans;  /* cue spans of this record's source tags, before merging */
+	VEC(cuesrc) acspans; /* cue and source spans of this record's source tags, before merging */
 };
+
+static int cmp_cuesrc(const void *a, const void *b);
 
 evaluator *eval_new(const ruleset *rs, size_t max_errors)
 {
@@ -436,6 +443,13 @@ static int cmp_span(const void *a, const void *b)
 	return x->end < y->end ? 1 : x->end > y->end ? -1 : 0;
 }
 
+static int cmp_cuesrc(const void *a, const void *b)
+{
+	const cuesrc *x = a, *y = b;
+	int c = cmp_span(&x->cue, &y->cue);
+	return c ? c : cmp_span(&x->src, &y->src);
+}
+
 static span tag_cue(const tag *t)
 {
 	if (t->cue.start != t->cue.end) return t->cue;
@@ -448,6 +462,14 @@ static uint32_t norm_add(evaluator *e, const char *s, size_t len, uint32_t *outl
 	eval_norm(s, len, &e->norm);
 	*outlen = (uint32_t)(e->norm.len - off);
 	return (uint32_t)off;
+}
+
+/* Add a predicted item. */
+static void pitem_push(evaluator *e, pitemvec *v, span sp, int cat, const char *text)
+{
+	pitem it = {.sp = sp, .category = (uint8_t)cat};
+	it.off = norm_add(e, text + sp.start, sp.end - sp.start, &it.len);
+	VEC_PUSH(v, it);
 }
 
 /* Add a predicted item, once per span; returns its index. */
@@ -775,9 +797,7 @@ int eval_add_line(evaluator *e, analyzer *az, analysis *a, long lineno, const ch
 		if (tg->suppressed) continue;
 		e->rule_seen[tg->rule] = e->stamp;
 		if (tg->category == CAT_SOURCE) {
-			VEC_PUSH(&e->acspans, tag_cue(tg));
-			if (tg->source.start != tg->source.end)
-				pitem_add(e, &e->srcs, tg->source, tg->category, t);
+			VEC_PUSH(&e->acspans, ((cuesrc){tag_cue(tg), tg->source}));
 		} else {
 			size_t k = pitem_add(e, &e->ucues, tag_cue(tg), tg->category, t);
 			VEC_PUSH(&e->ulinks, ((plink){(uint32_t)k, tg->rule}));
@@ -785,16 +805,28 @@ int eval_add_line(evaluator *e, analyzer *az, analysis *a, long lineno, const ch
 	}
 
 	/* one attribution, one cue: overlapping cues of source tags ("said"
-	 * from one rule, "has said" from another) count as their union */
+	 * from one rule, "has said" from another) count as their union, and
+	 * its sources once each. Sources count per attribution, as the gold
+	 * lists them: a speaker with two cues ("Okafor said ... and added")
+	 * is two sources, two rules on one cue name it once. */
 	if (e->acspans.n > 1)
-		qsort(e->acspans.v, e->acspans.n, sizeof *e->acspans.v, cmp_span);
+		qsort(e->acspans.v, e->acspans.n, sizeof *e->acspans.v, cmp_cuesrc);
 	for (size_t i = 0; i < e->acspans.n;) {
-		span u = e->acspans.v[i++];
-		while (i < e->acspans.n && e->acspans.v[i].start < u.end) {
-			if (e->acspans.v[i].end > u.end) u.end = e->acspans.v[i].end;
+		size_t first = i;
+		span u = e->acspans.v[i++].cue;
+		while (i < e->acspans.n && e->acspans.v[i].cue.start < u.end) {
+			if (e->acspans.v[i].cue.end > u.end) u.end = e->acspans.v[i].cue.end;
 			i++;
 		}
 		pitem_add(e, &e->acues, u, CAT_SOURCE, t);
+		for (size_t j = first; j < i; j++) {
+			span sp = e->acspans.v[j].src;
+			int seen = sp.start == sp.end;
+			for (size_t k = first; k < j && !seen; k++)
+				seen = e->acspans.v[k].src.start == sp.start &&
+				       e->acspans.v[k].src.end == sp.end;
+			if (!seen) pitem_push(e, &e->srcs, sp, CAT_SOURCE, t);
+		}
 	}
 
 	e->r.records++;

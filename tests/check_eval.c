@@ -347,6 +347,26 @@ START_TEST(test_attribution_nested_cues)
 }
 END_TEST
 
+START_TEST(test_attribution_per_cue)
+{
+	/* one speaker with two cues is two attributions, as in the gold; the
+	 * two rules that name him for "said" count once */
+	evaluator *e = eval_new(rs, 0);
+	ck_assert_int_eq(add(e, 1, "{\"text\": \"Tom Reyes said no and added that he was tired.\", "
+				   "\"sources\": [{\"source\": \"Tom Reyes\", \"cue\": \"said\"}, "
+				   "{\"source\": \"Tom Reyes\", \"cue\": \"added\"}]}"), 0);
+	ck_assert_int_eq(add(e, 2, "{\"text\": \"Maria Lopez said no.\", \"sources\": "
+				   "[{\"source\": \"Maria Lopez\", \"cue\": \"said\"}]}"), 0);
+	const eval_result *r = eval_result_get(e);
+	ck_assert_uint_eq(r->att_cue_exact.tp, 3);
+	ck_assert_uint_eq(r->att_cue_exact.fp, 0);
+	ck_assert_uint_eq(r->att_source_exact.tp, 3);
+	ck_assert_uint_eq(r->att_source_exact.fp, 0);
+	ck_assert_uint_eq(r->att_source_exact.fn, 0);
+	eval_free(e);
+}
+END_TEST
+
 START_TEST(test_segmentation_and_categories)
 {
 	evaluator *e = eval_new(rs, 5);
@@ -423,6 +443,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tr, test_uncertainty_records);
 	tcase_add_test(tr, test_attribution_records);
 	tcase_add_test(tr, test_attribution_nested_cues);
+	tcase_add_test(tr, test_attribution_per_cue);
 	tcase_add_test(tr, test_segmentation_and_categories);
 	tcase_add_loop_test(tr, test_bad_records, 0, sizeof bad_records / sizeof *bad_records);
 	suite_add_tcase(s, tr);
