@@ -61,7 +61,8 @@ static const char usage[] =
 	"as `claimcheck report` prints them; add /RULE for a verdict on that rule's\n"
 	"tags instead of the whole sentence.\n"
 	"Keys: c confirmed, f false positive, u unsure, s skip, z undo, n note,\n"
-	"arrows or j/k move, ? help, q quit.\n"
+	"r select a rule (c, f, u then judge its tags), arrows or j/k move, ? help,\n"
+	"q quit.\n"
 	"Exit status: 0 ok, 1 some ids or rows failed (the others were recorded),\n"
 	"2 bad invocation, no usable database, or no terminal for the interactive\n"
 	"review, 3 failure while writing.\n";
@@ -411,15 +412,26 @@ static int read_key(void)
 
 typedef struct vtag {
 	size_t rule, category, source, role, cue; /* offsets in strings; NO_STR = NULL */
-	long long cue_start, cue_end;
+	long long cue_start, cue_end;  /* in the sentence */
+	long long start, end;          /* in the document: a rule verdict's key */
 	int anonymous;
 } vtag;
+
+/* A rule of the current claim: its first tag, and the verdict on its tags
+ * (that of the first; `review --set ID/RULE` and this UI give all the
+ * same one). */
+typedef struct vrule {
+	size_t rule;   /* offset in strings */
+	size_t first;  /* index in tags */
+	verdict_value verdict;
+} vrule;
 
 #define NO_STR ((size_t)-1)
 
 typedef struct undo_entry {
 	verdict_key key;
 	size_t pos;
+	unsigned long group;  /* the action it belongs to: undo takes back a whole group */
 	int had;             /* the row existed before */
 	verdict_row prev;    /* its state then */
 	verdict_value now;   /* what this session set (for the message) */
@@ -437,6 +449,9 @@ typedef struct session {
 	/* the current claim */
 	strbuf key, title, text, prev, next, strings;
 	VEC(vtag) tags;
+	VEC(vrule) rules;
+	size_t sel;          /* 0: verdicts go to the claim; k: to the tags of rules.v[k - 1] */
+	size_t sel_pos;      /* the claim sel was chosen on */
 	VEC(span) cues;
 	VEC(uint8_t) cuecat;
 	verdict_row row;
@@ -449,6 +464,7 @@ typedef struct session {
 	/* status line and the undo stack */
 	strbuf msg;
 	VEC(undo_entry) undo;
+	unsigned long group;
 	long recorded;
 	sqlite3_stmt *st_doc, *st_ctx, *st_tags;
 	strbuf screen;
@@ -487,7 +503,19 @@ static int cat_index(const char *name)
 	return 4;
 }
 
-/* Load the current claim's document, text, context, tags and verdict. */
+/* The verdict key of tag i of the current claim (its rule and span). */
+static void rule_key(const session *s, size_t i, verdict_key *k)
+{
+	const verdict_claim *c = &s->q.items.v[s->cur];
+	const vtag *t = &s->tags.v[i];
+	memset(k, 0, sizeof *k);
+	memcpy(k->doc_hash, c->doc_hash, sizeof k->doc_hash);
+	k->start = t->start;
+	k->end = t->end;
+	snprintf(k->rule, sizeof k->rule, "%s", sstr(s, t->rule));
+}
+
+/* Load the current claim's document, text, context, tags and verdicts. */
 static int load_current(session *s)
 {
 	cc_error err;
@@ -497,7 +525,7 @@ static int load_current(session *s)
 	strbuf_reset(&s->prev);
 	strbuf_reset(&s->next);
 	strbuf_reset(&s->strings);
-	s->tags.n = s->cues.n = s->cuecat.n = 0;
+	s->tags.n = s->rules.n = s->cues.n = s->cuecat.n = 0;
 	if (s->have_row) verdict_row_free(&s->row);
 	s->have_row = 0;
 	if (s->cur >= s->q.items.n) return 0;
@@ -539,6 +567,8 @@ static int load_current(session *s)
 		t.source = sput(s, sqlite3_column_text(s->st_tags, 5));
 		t.role = sput(s, sqlite3_column_text(s->st_tags, 6));
 		t.anonymous = sqlite3_column_int(s->st_tags, 7);
+		t.start = sqlite3_column_int64(s->st_tags, 8);
+		t.end = sqlite3_column_int64(s->st_tags, 9);
 		VEC_PUSH(&s->tags, t);
 	}
 	sqlite3_reset(s->st_tags);
@@ -579,6 +609,26 @@ static int load_current(session *s)
 	int got = verdict_get(s->db, &k, &s->row, &err);
 	if (got < 0) set_msg(s, "%s", err.msg);
 	s->have_row = got == 1;
+
+	/* the distinct rules, in tag order, with their verdicts */
+	for (size_t i = 0; i < s->tags.n; i++) {
+		const char *r = sstr(s, s->tags.v[i].rule);
+		int dup = !r || strlen(r) >= VERDICT_RULE_MAX;
+		for (size_t j = 0; j < s->rules.n && !dup; j++)
+			dup = strcmp(sstr(s, s->rules.v[j].rule), r) == 0;
+		if (dup) continue;
+		vrule vr = {s->tags.v[i].rule, i, VERDICT_NONE};
+		verdict_row row;
+		rule_key(s, i, &k);
+		got = verdict_get(s->db, &k, &row, &err);
+		if (got < 0) set_msg(s, "%s", err.msg);
+		if (got == 1) {
+			vr.verdict = row.verdict;
+			verdict_row_free(&row);
+		}
+		VEC_PUSH(&s->rules, vr);
+	}
+	if (s->sel_pos != s->cur || s->sel > s->rules.n) s->sel = 0;
 	return 0;
 }
 
@@ -712,6 +762,10 @@ static void draw_help(session *s)
 		"  z          undo the last verdict or note of this session (repeatable)",
 		"  n          write a note (Enter saves, Esc cancels); kept with the verdict",
 		"  x          clear this claim's verdict",
+		"  r, Tab     judge one rule: select the claim's next rule; c, f, u and x",
+		"             then go to that rule's tags in this sentence (as --set ID/RULE",
+		"             does; `rules stats` counts them), and the claim stays; after",
+		"             the last rule, or with Esc, verdicts go to the claim again",
 		"  j, down, → next claim      k, up, ← previous claim",
 		"  g / G      first / last claim",
 		"  ?          this help",
@@ -747,6 +801,14 @@ static void draw_claim(session *s)
 	} else {
 		put_line(s, "verdict: -");
 	}
+	if (s->sel) {
+		const vrule *r = &s->rules.v[s->sel - 1];
+		size_t ntags = 0;
+		for (size_t i = 0; i < s->tags.n; i++)
+			ntags += strcmp(sstr(s, s->tags.v[i].rule), sstr(s, r->rule)) == 0;
+		put_line(s, "\033[7m verdicts on rule %s (%zu tag%s)  r: next rule  Esc: the claim \033[0m",
+			 sstr(s, r->rule), ntags, ntags == 1 ? "" : "s");
+	}
 	put_line(s, "%s", "");
 	if (s->prev.len)
 		put_wrapped(s, "  ", 2, "\033[2m", s->prev.data, s->prev.len, NULL, NULL, 0, 2);
@@ -757,25 +819,33 @@ static void draw_claim(session *s)
 	put_line(s, "%s", "");
 
 	strbuf b = {0};
-	/* categories and rules, distinct, in tag order */
-	for (int pass = 0; pass < 2; pass++) {
-		strbuf_reset(&b);
-		for (size_t i = 0; i < s->tags.n; i++) {
-			const char *v = sstr(s, pass ? s->tags.v[i].rule : s->tags.v[i].category);
-			if (!v) continue;
-			int dup = 0;
-			for (size_t j = 0; j < i && !dup; j++) {
-				const char *u = sstr(s, pass ? s->tags.v[j].rule : s->tags.v[j].category);
-				dup = u && strcmp(u, v) == 0;
-			}
-			if (dup) continue;
-			if (b.len) strbuf_puts(&b, ", ");
-			if (!pass && s->color) strbuf_puts(&b, cat_color[cat_index(v)]);
-			strbuf_puts(&b, v);
-			if (!pass && s->color) strbuf_puts(&b, "\033[0m");
+	/* categories, distinct, in tag order */
+	for (size_t i = 0; i < s->tags.n; i++) {
+		const char *v = sstr(s, s->tags.v[i].category);
+		if (!v) continue;
+		int dup = 0;
+		for (size_t j = 0; j < i && !dup; j++) {
+			const char *u = sstr(s, s->tags.v[j].category);
+			dup = u && strcmp(u, v) == 0;
 		}
-		put_line(s, "%s %s", pass ? "rules:     " : "categories:", b.len ? b.data : "(none)");
+		if (dup) continue;
+		if (b.len) strbuf_puts(&b, ", ");
+		if (s->color) strbuf_puts(&b, cat_color[cat_index(v)]);
+		strbuf_puts(&b, v);
+		if (s->color) strbuf_puts(&b, "\033[0m");
 	}
+	put_line(s, "categories: %s", b.len ? b.data : "(none)");
+	/* rules, with their verdicts; the one r selected in reverse video */
+	strbuf_reset(&b);
+	for (size_t i = 0; i < s->rules.n; i++) {
+		const vrule *r = &s->rules.v[i];
+		if (b.len) strbuf_puts(&b, ", ");
+		if (s->sel == i + 1) strbuf_puts(&b, "\033[7m");
+		strbuf_puts(&b, sstr(s, r->rule));
+		if (r->verdict != VERDICT_NONE) strbuf_printf(&b, " [%s]", verdict_name(r->verdict));
+		if (s->sel == i + 1) strbuf_puts(&b, "\033[0m");
+	}
+	put_line(s, "rules:      %s", b.len ? b.data : "(none)");
 	int nsrc = 0;
 	for (size_t i = 0; i < s->tags.n; i++) {
 		const vtag *t = &s->tags.v[i];
@@ -832,7 +902,8 @@ static void draw(session *s)
 		strbuf_printf(&s->screen, "\033[%d;1H\033[K%s", s->rows - 1, tmp.data ? tmp.data : "");
 		strbuf_printf(&s->screen, "\033[%d;1H\033[K\033[7m c \033[0m confirmed \033[7m f \033[0m false"
 			      " positive \033[7m u \033[0m unsure \033[7m s \033[0m skip \033[7m z \033[0m"
-			      " undo \033[7m n \033[0m note \033[7m ? \033[0m help \033[7m q \033[0m quit"
+			      " undo \033[7m n \033[0m note \033[7m r \033[0m rule \033[7m ? \033[0m help"
+			      " \033[7m q \033[0m quit"
 			      "\033[?25l", s->rows);
 	}
 	strbuf_free(&tmp);
@@ -880,31 +951,99 @@ static void advance(session *s, int skipping)
 	s->cur = i;
 }
 
-static void push_undo(session *s, const verdict_key *k, verdict_value now)
+/* Remember key's row as it is (prev, or none) before this session's
+ * action `group` changes it. */
+static void push_undo(session *s, const verdict_key *k, verdict_value now, const verdict_row *prev)
 {
 	undo_entry u;
 	memset(&u, 0, sizeof u);
 	u.key = *k;
 	u.pos = s->cur;
+	u.group = s->group;
 	u.now = now;
-	u.had = s->have_row;
-	if (s->have_row) {
-		u.prev = s->row;
-		u.prev.note = xstrdup(s->row.note);
-		u.prev.reviewer = xstrdup(s->row.reviewer);
+	u.had = prev != NULL;
+	if (prev) {
+		u.prev = *prev;
+		u.prev.note = xstrdup(prev->note);
+		u.prev.reviewer = xstrdup(prev->reviewer);
 	}
 	VEC_PUSH(&s->undo, u);
+}
+
+/* A verdict on every tag of the selected rule (s->sel) in this sentence:
+ * one row per tag span, as `review --set ID/RULE` writes them. The claim
+ * keeps its place: its own verdict is given with the rule unselected. */
+static void record_rule(session *s, verdict_value v)
+{
+	const vrule *r = &s->rules.v[s->sel - 1];
+	const char *rule = sstr(s, r->rule);
+	size_t done = 0;
+	s->group++;
+	for (size_t i = 0; i < s->tags.n; i++) {
+		if (strcmp(sstr(s, s->tags.v[i].rule), rule) != 0) continue;
+		verdict_key k;
+		verdict_row prev;
+		cc_error err;
+		rule_key(s, i, &k);
+		int dup = 0;
+		for (size_t j = s->undo.n; j > 0 && s->undo.v[j - 1].group == s->group && !dup; j--)
+			dup = s->undo.v[j - 1].key.start == k.start && s->undo.v[j - 1].key.end == k.end;
+		if (dup) continue; /* two tags of the rule on one span: one key */
+		int got = verdict_get(s->db, &k, &prev, &err);
+		if (got < 0 || (v == VERDICT_CLEAR && got == 0)) {
+			if (got < 0) set_msg(s, "Not saved: %s", err.msg);
+			if (got < 0) return;
+			continue;
+		}
+		push_undo(s, &k, v, got ? &prev : NULL);
+		if (got) verdict_row_free(&prev);
+		if (verdict_set(s->db, &k, v, 0, NULL, s->reviewer, &err) < 0) {
+			undo_entry *u = &s->undo.v[--s->undo.n];
+			verdict_row_free(&u->prev);
+			set_msg(s, "Not saved: %s", err.msg);
+			return;
+		}
+		done++;
+	}
+	if (!done) {
+		set_msg(s, "Rule %s has no verdict to clear here.", rule);
+		return;
+	}
+	s->recorded++;
+	strbuf id = {0};
+	verdict_claim_id(&id, s->q.items.v[s->cur].doc_hash, s->q.items.v[s->cur].start, rule);
+	set_msg(s, "%s: %s (%zu tag%s)", id.data, v == VERDICT_CLEAR ? "verdict cleared" : verdict_name(v),
+		done, done == 1 ? "" : "s");
+	strbuf_free(&id);
+}
+
+/* r: select the claim's next rule (after the last, the claim again). */
+static void select_next_rule(session *s)
+{
+	if (s->cur >= s->q.items.n) return;
+	if (s->rules.n == 0) {
+		set_msg(s, "This claim has no rules to judge one by one.");
+		return;
+	}
+	s->sel = (s->sel + 1) % (s->rules.n + 1);
+	s->sel_pos = s->cur;
+	if (!s->sel) set_msg(s, "Verdicts go to the claim again.");
 }
 
 static void record(session *s, verdict_value v)
 {
 	if (s->cur >= s->q.items.n) return;
+	if (s->sel) {
+		record_rule(s, v);
+		return;
+	}
 	verdict_claim *c = &s->q.items.v[s->cur];
 	verdict_key k;
 	cc_error err;
 	verdict_claim_key(c, &k);
 	int with_note = s->pending_note && s->pending_pos == s->cur;
-	push_undo(s, &k, v);
+	s->group++;
+	push_undo(s, &k, v, s->have_row ? &s->row : NULL);
 	if (verdict_set(s->db, &k, v, with_note, with_note ? s->pending_note : NULL, s->reviewer,
 			&err) < 0) {
 		undo_entry *u = &s->undo.v[--s->undo.n];
@@ -931,21 +1070,29 @@ static void undo(session *s)
 		set_msg(s, "Nothing to undo in this session.");
 		return;
 	}
-	undo_entry *u = &s->undo.v[s->undo.n - 1];
-	cc_error err;
-	if (verdict_restore(s->db, &u->key, u->had ? &u->prev : NULL, &err) < 0) {
-		set_msg(s, "Undo failed: %s", err.msg);
-		return;
+	/* every row of the last action, last first */
+	unsigned long group = s->undo.v[s->undo.n - 1].group;
+	int rule = 0, had = 0;
+	verdict_value now = VERDICT_NONE;
+	while (s->undo.n > 0 && s->undo.v[s->undo.n - 1].group == group) {
+		undo_entry *u = &s->undo.v[s->undo.n - 1];
+		cc_error err;
+		if (verdict_restore(s->db, &u->key, u->had ? &u->prev : NULL, &err) < 0) {
+			set_msg(s, "Undo failed: %s", err.msg);
+			return;
+		}
+		s->undo.n--;
+		rule = u->key.rule[0] != '\0';
+		had |= u->had;
+		now = u->now;
+		if (!rule && u->pos < s->q.items.n)
+			s->q.items.v[u->pos].verdict = u->had ? u->prev.verdict : VERDICT_NONE;
+		if (u->pos < s->q.items.n) s->cur = u->pos;
+		verdict_row_free(&u->prev);
 	}
-	s->undo.n--;
 	s->recorded--;
-	if (u->pos < s->q.items.n) {
-		s->q.items.v[u->pos].verdict = u->had ? u->prev.verdict : VERDICT_NONE;
-		s->cur = u->pos;
-	}
-	set_msg(s, "Undone: %s%s", u->now == VERDICT_NONE ? "note" : verdict_name(u->now),
-		u->had ? " (the earlier verdict is back)" : "");
-	verdict_row_free(&u->prev);
+	set_msg(s, "Undone: %s%s%s", now == VERDICT_NONE ? "note" : verdict_name(now),
+		rule ? " on a rule" : "", had ? " (the earlier verdict is back)" : "");
 }
 
 static void save_note(session *s)
@@ -963,7 +1110,8 @@ static void save_note(session *s)
 	verdict_key k;
 	cc_error err;
 	verdict_claim_key(c, &k);
-	push_undo(s, &k, VERDICT_NONE);
+	s->group++;
+	push_undo(s, &k, VERDICT_NONE, &s->row);
 	if (verdict_set(s->db, &k, s->row.verdict, 1, text, s->reviewer, &err) < 0) {
 		undo_entry *u = &s->undo.v[--s->undo.n];
 		verdict_row_free(&u->prev);
@@ -1049,13 +1197,21 @@ static int session_run(session *s)
 		case 'f': case 'F': record(s, VERDICT_FALSE_POSITIVE); break;
 		case 'u': case 'U': record(s, VERDICT_UNSURE); break;
 		case 'x': case 'X':
-			if (s->cur < n && s->have_row) record(s, VERDICT_CLEAR);
+			if (s->cur < n && (s->have_row || s->sel)) record(s, VERDICT_CLEAR);
 			break;
 		case 's': case 'S': case ' ':
 			if (s->cur < n) advance(s, 1);
 			break;
 		case 'z': case 'Z': undo(s); break;
-		case 'n': case 'N': start_note(s); break;
+		case 'n': case 'N':
+			if (s->sel) set_msg(s, "A note goes with the claim's verdict: Esc selects the claim.");
+			else start_note(s);
+			break;
+		case 'r': case 'R': case '\t': select_next_rule(s); break;
+		case KEY_ESC:
+			if (s->sel) set_msg(s, "Verdicts go to the claim again.");
+			s->sel = 0;
+			break;
 		case 'j': case KEY_DOWN: case KEY_RIGHT: case KEY_PGDN:
 			if (s->cur < n) s->cur++;
 			break;
@@ -1104,6 +1260,7 @@ static void session_free(session *s)
 	strbuf_free(&s->msg);
 	strbuf_free(&s->screen);
 	VEC_FREE(&s->tags);
+	VEC_FREE(&s->rules);
 	VEC_FREE(&s->cues);
 	VEC_FREE(&s->cuecat);
 	if (s->have_row) verdict_row_free(&s->row);
@@ -1129,7 +1286,8 @@ static int interactive(sqlite3 *db, const char *db_path, const verdict_queue *q,
 			       " ON d.id = s.doc_id WHERE s.doc_id = ?1 AND s.idx IN (?2 - 1, ?2 + 1)"
 			       " ORDER BY s.idx", -1, &s.st_ctx, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT rule, category, cue_start, cue_end, cue, source, role,"
-			       " anonymous FROM tags WHERE doc_id = ?1 AND sentence = ?2 ORDER BY idx",
+			       " anonymous, start, \"end\" FROM tags WHERE doc_id = ?1 AND sentence = ?2"
+			       " ORDER BY idx",
 			       -1, &s.st_tags, NULL) != SQLITE_OK) {
 		fprintf(stderr, "claimcheck review: %s\n", sqlite3_errmsg(db));
 		s.q = (verdict_queue){0};

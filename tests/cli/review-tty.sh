@@ -132,4 +132,76 @@ expect_eq "each still on its sentence" "5" "$(q "$T/r.db" "SELECT count(*) FROM 
 "$CLAIMCHECK" review -d "$T/r.db" --status >"$T/status" 2>&1
 expect_grep "review --status: all five on a claim" "verdicts  5 in the database, 0 no longer on a claim" "$T/status"
 
+# session 5, in a database of its own: verdicts on single rules. r selects
+# the claim's next rule and c, f, u then judge that rule's tags (one row per
+# tag span, rule set) while the claim stays; z takes a rule verdict back;
+# after the last rule, or with Esc, verdicts go to the claim again
+"$CLAIMCHECK" run -q -o "$T/rr.db" "$top_srcdir/corpora/sample"; expect_status "run 2" 0 $?
+"$CLAIMCHECK" review -d "$T/rr.db" -c hedge --list >"$T/hlist"
+h1=$(sed -n 1p "$T/hlist" | cut -f1)
+h2=$(sed -n 2p "$T/hlist" | cut -f1)
+h3=$(sed -n 3p "$T/hlist" | cut -f1)
+# the rules of a claim, distinct, in tag order
+rules_of() {
+	q "$T/rr.db" "SELECT t.rule FROM tags t JOIN sentences s ON s.doc_id = t.doc_id AND s.idx = t.sentence
+		JOIN documents d ON d.id = s.doc_id WHERE substr(d.text_hash, 1, 8) || '@' || s.start = '$1'
+		GROUP BY t.rule ORDER BY min(t.idx)"
+}
+r1a=$(rules_of "$h1" | sed -n 1p)
+r1b=$(rules_of "$h1" | sed -n 2p)
+r2a=$(rules_of "$h2" | sed -n 1p)
+[ -n "$r1a" ] && [ -n "$r1b" ] && [ -n "$r2a" ] || fail "the first hedge claims have too few rules for session 5"
+cat >"$T/s5" <<EOF
+expect $h1
+send r
+expect verdicts on rule $r1a
+send f
+expect $h1/$r1a: false_positive
+send r
+expect verdicts on rule $r1b
+send u
+expect $h1/$r1b: unsure
+send z
+expect Undone: unsure on a rule
+send r
+expect Verdicts go to the claim again
+send c
+expect $h2
+send r
+expect verdicts on rule $r2a
+send c
+expect $h2/$r2a: confirmed
+send \x1b
+expect Verdicts go to the claim again
+send f
+expect $h3
+send q
+EOF
+"$DRIVE" -t 20 -l "$T/s5.log" "$T/s5" -- "$CLAIMCHECK" review -d "$T/rr.db" -c hedge --reviewer tester \
+	>"$T/s5.out" 2>&1
+expect_status "session 5" 0 $?
+cat "$T/s5.out" >&2
+# the verdicts on a rule's tags in the sentence with this claim id
+vr() {
+	q "$T/rr.db" "SELECT group_concat(v.verdict || '|' || coalesce(v.reviewer, ''), ',') FROM verdicts v
+		JOIN documents d ON d.text_hash = v.doc_hash JOIN sentences s ON s.doc_id = d.id
+		WHERE v.rule = '$2' AND substr(d.text_hash, 1, 8) || '@' || s.start = '$1'
+		AND v.start >= s.start AND v.\"end\" <= s.\"end\""
+}
+n1a=$(q "$T/rr.db" "SELECT count(DISTINCT t.start || ',' || t.\"end\") FROM tags t JOIN sentences s
+	ON s.doc_id = t.doc_id AND s.idx = t.sentence JOIN documents d ON d.id = s.doc_id
+	WHERE substr(d.text_hash, 1, 8) || '@' || s.start = '$h1' AND t.rule = '$r1a'")
+expect_eq "f on rule $r1a: one row per tag span" "$n1a" \
+	"$(q "$T/rr.db" "SELECT count(*) FROM verdicts WHERE rule = '$r1a' AND verdict = 'false_positive'")"
+expect_eq "a rule verdict is keyed by its tag's span" "$n1a" "$(q "$T/rr.db" "SELECT count(*) FROM verdicts v
+	JOIN documents d ON d.text_hash = v.doc_hash JOIN tags t ON t.doc_id = d.id AND t.rule = v.rule
+	AND t.start = v.start AND t.\"end\" = v.\"end\" WHERE v.rule = '$r1a'")"
+expect_eq "u on rule $r1b, undone" "" "$(vr "$h1" "$r1b")"
+expect_eq "c on claim 1 after its rules" "confirmed|tester" "$(q "$T/rr.db" "SELECT verdict || '|' || reviewer
+	FROM verdicts WHERE rule = '' AND substr(doc_hash, 1, 8) || '@' || start = '$h1'")"
+expect_eq "c on rule $r2a of claim 2" "confirmed|tester" "$(vr "$h2" "$r2a" | cut -d, -f1)"
+expect_eq "Esc, then f on claim 2" "false_positive" "$(q "$T/rr.db" "SELECT verdict FROM verdicts
+	WHERE rule = '' AND substr(doc_hash, 1, 8) || '@' || start = '$h2'")"
+expect_grep "the session counts its changes" "4 changes saved this session" "$T/s5.log"
+
 finish
