@@ -121,7 +121,10 @@ struct ruleset {
 	 * with one of a set of literals (ASCII-folded, as the gates), which
 	 * are in the automaton too, as outputs ac_ngate + j: lead string j
 	 * belongs to pattern lead_pat[j] and is lead_len[j] bytes long. tag.c
-	 * tries such a pattern only where one of them starts. */
+	 * tries such a pattern only where one of them starts. The automaton
+	 * (if it has any state) also finds the long s and the Kelvin sign,
+	 * which a caseless s or k matches but its ASCII folding cannot see:
+	 * output ac_ngate + nlead (lead_pat[nlead] is UINT32_MAX). */
 	uint32_t ac_ngate, nlead;
 	uint8_t *lead;
 	uint32_t *lead_pat, *lead_len;

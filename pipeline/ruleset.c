@@ -1517,8 +1517,9 @@ static void lint_nested_quantifiers(loader *L, const raw_val *v)
  * where one of them starts. The strings are lower-cased ASCII (a literal
  * next to a non-ASCII character or class ends them), so the automaton's
  * ASCII folding finds every place a match can start, except where a
- * caseless k or s matches the Kelvin sign or the long s: tag.c checks for
- * those.
+ * caseless k or s matches the Kelvin sign or the long s: the automaton
+ * looks for those two characters too, and tag.c runs every gated pattern
+ * the old way in a sentence that has one.
  *
  * Every command pays for this walk at start, so it is kept cheap without
  * changing what it finds: its strings and sets live in a pool per pattern
@@ -2492,10 +2493,16 @@ static int ac_take(strset *ls, size_t *total)
 	return 1;
 }
 
+/* The UTF-8 characters that a caseless s or k matches beyond ASCII: the
+ * long s and the Kelvin sign. */
+static const char *const odd_fold[] = {"\xC5\xBF", "\xE2\x84\xAA"};
+#define NODD (sizeof odd_fold / sizeof *odd_fold)
+
 /* Build the automaton over the sets of pattern k, lits[k].gates.v[i] ->
- * gate rs->gate_off[k] + i, and over its lead strings, lead string j ->
- * output ngate + (its number among all lead strings). Sets that would
- * make it too big are left out (gates first, then leads). */
+ * gate rs->gate_off[k] + i, over its lead strings, lead string j ->
+ * output ngate + (its number among all lead strings), and, if it has any
+ * of these, over odd_fold, -> output ngate + nlead. Sets that would make
+ * it too big are left out (gates first, then leads). */
 static void build_prefilter(ruleset *rs, plits *lits, size_t npat)
 {
 	rs->gated = xcalloc(npat + 1, 1);
@@ -2524,10 +2531,14 @@ static void build_prefilter(ruleset *rs, plits *lits, size_t npat)
 	rs->nlead = nlead;
 	rs->lead_pat = xcalloc(nlead + 1, sizeof *rs->lead_pat);
 	rs->lead_len = xcalloc(nlead + 1, sizeof *rs->lead_len);
+	rs->lead_pat[nlead] = UINT32_MAX; /* the odd_fold output is no lead string */
 	if (total == 1) return;
+	for (size_t j = 0; j < NODD; j++) total += strlen(odd_fold[j]);
 
 	/* classes: one per byte used by a literal (ASCII letters folded) */
 	uint8_t used[256] = {0};
+	for (size_t j = 0; j < NODD; j++)
+		for (const unsigned char *p = (const unsigned char *)odd_fold[j]; *p; p++) used[*p] = 1;
 	for (size_t k = 0; k < npat; k++) {
 		for (size_t i = 0; i <= lits[k].gates.n; i++) {
 			const strset *ls = i < lits[k].gates.n ? &lits[k].gates.v[i] : &lits[k].lead;
@@ -2574,6 +2585,17 @@ static void build_prefilter(ruleset *rs, plits *lits, size_t npat)
 				own_head[st] = (uint32_t)own_target.n;
 			}
 		}
+	}
+	for (size_t j = 0; j < NODD; j++) {
+		uint32_t st = 0;
+		for (const unsigned char *p = (const unsigned char *)odd_fold[j]; *p; p++) {
+			uint32_t c = rs->ac_class[*p];
+			if (!delta[st * nc + c]) delta[st * nc + c] = ns++;
+			st = delta[st * nc + c];
+		}
+		VEC_PUSH(&own_target, ngate + nlead);
+		VEC_PUSH(&own_next, own_head[st]);
+		own_head[st] = (uint32_t)own_target.n;
 	}
 
 	/* failure links, breadth first, completing the DFA */

@@ -112,8 +112,12 @@ struct tagger {
 	uint32_t *lead_head;     /* pattern -> its last hit (index + 1), if lead_gen is gen */
 	uint32_t *lead_gen;
 	VEC(uint32_t) cand;      /* the start offsets run_leads tries */
-	uint32_t fold_gen;       /* generation in which odd_fold was computed */
-	int odd_fold;            /* the sentence has a Kelvin sign or a long s */
+	int odd_fold;            /* the sentence has a Kelvin sign or a long s (prefilter) */
+	uint32_t *gate_pat;      /* gate -> its pattern */
+	uint64_t *free_bits;     /* the patterns without gates, one bit each */
+	uint64_t *run_bits;      /* this sentence's: those and the ones with a gate seen
+				  * (prefilter); a superset of the ones may_run allows */
+	size_t nbits;            /* words in free_bits, run_bits */
 	uint32_t gen;
 	VEC(uint32_t) marked;    /* rules with candidates in this sentence */
 	word_keys *wc;           /* WC_SLOTS */
@@ -190,6 +194,14 @@ tagger *tagger_new(const ruleset *rs)
 	t->use_starts = xcalloc(np + 1, 1);
 	t->lead_head = xcalloc(np + 1, sizeof *t->lead_head);
 	t->lead_gen = xcalloc(np + 1, sizeof *t->lead_gen);
+	t->gate_pat = xcalloc(ngate + 1, sizeof *t->gate_pat);
+	t->nbits = np / 64 + 1;
+	t->free_bits = xcalloc(t->nbits, sizeof *t->free_bits);
+	t->run_bits = xcalloc(t->nbits, sizeof *t->run_bits);
+	for (size_t i = 0; i < np; i++) {
+		if (!rs->gated[i]) t->free_bits[i / 64] |= (uint64_t)1 << (i % 64);
+		for (uint32_t g = rs->gate_off[i]; g < rs->gate_off[i + 1]; g++) t->gate_pat[g] = (uint32_t)i;
+	}
 	for (size_t i = 0; i < np; i++) {
 		const rs_pattern *p = i < rs->patterns.n ? &rs->patterns.v[i]
 							  : &rs->xpatterns.v[i - rs->patterns.n];
@@ -242,6 +254,9 @@ void tagger_free(tagger *t)
 	VEC_FREE(&t->cand);
 	free(t->lead_head);
 	free(t->lead_gen);
+	free(t->gate_pat);
+	free(t->free_bits);
+	free(t->run_bits);
 	free(t->wc);
 	free(t->rule_mark);
 	free(t->gate_mark);
@@ -674,15 +689,6 @@ static int run_leads(tagger *t, size_t pi, const rs_pattern *p, int except, PCRE
 	return run_cands(t, pi, p, except, subj, len, limit, sent, c, n);
 }
 
-static int has_odd_fold(tagger *t, PCRE2_SPTR subj, PCRE2_SIZE len)
-{
-	if (t->fold_gen != t->gen) {
-		t->fold_gen = t->gen;
-		t->odd_fold = memmem(subj, len, "\xC5\xBF", 2) || memmem(subj, len, "\xE2\x84\xAA", 3);
-	}
-	return t->odd_fold;
-}
-
 static int run_pattern(tagger *t, size_t pi, int except, const char *text, span sent)
 {
 	const rs_pattern *p = except ? &t->rs->xpatterns.v[pi - t->rs->patterns.n] : &t->rs->patterns.v[pi];
@@ -691,7 +697,7 @@ static int run_pattern(tagger *t, size_t pi, int except, const char *text, span 
 	uint32_t opts = 0;
 	PCRE2_SIZE limit = t->pat_slack[pi] == NO_LIMIT ? PCRE2_UNSET
 							: (PCRE2_SIZE)t->pat_end[pi] + t->pat_slack[pi];
-	if (t->rs->lead[pi] && !has_odd_fold(t, subj, len))
+	if (t->rs->lead[pi] && !t->odd_fold)
 		return run_leads(t, pi, p, except, subj, len, limit, sent);
 	if (t->use_starts[pi]) return run_starts(t, pi, p, except, subj, len, limit, sent);
 	pcre2_set_offset_limit(t->mctx, limit);
@@ -731,17 +737,21 @@ static int run_pattern_prof(tagger *t, size_t pi, int except, const char *text, 
 }
 
 /* Run the literal automaton over the sentence: mark the gates whose
- * literals occur in it. */
+ * literals occur in it, note where lead strings start and whether a long
+ * s or a Kelvin sign occurs (odd_fold), and set run_bits: the patterns
+ * without gates and those with a gate seen (all, with odd_fold). */
 static void prefilter(tagger *t, const char *text, span sent)
 {
 	const ruleset *rs = t->rs;
+	memcpy(t->run_bits, t->free_bits, t->nbits * sizeof *t->run_bits);
+	t->odd_fold = 0;
 	if (!rs->ac_nstates) return;
 	const uint32_t *delta = rs->ac_delta;
 	const uint8_t *cls = rs->ac_class;
 	const unsigned char *b = (const unsigned char *)text + sent.start;
 	const unsigned char *p = b;
 	const unsigned char *e = (const unsigned char *)text + sent.end;
-	uint32_t st = 0, nc = rs->ac_nclass, ngate = rs->ac_ngate;
+	uint32_t st = 0, nc = rs->ac_nclass, ngate = rs->ac_ngate, odd = ngate + rs->nlead;
 	t->hits.n = 0;
 	for (; p < e; p++) {
 		uint32_t x = delta[st + cls[*p]];
@@ -752,8 +762,16 @@ static void prefilter(tagger *t, const char *text, span sent)
 			for (uint32_t k = rs->ac_out_off[s]; k < rs->ac_out_off[s + 1]; k++) {
 				uint32_t o = rs->ac_out[k];
 				if (o < ngate) {
-					t->gate_mark[o] = t->gen;
+					if (t->gate_mark[o] != t->gen) {
+						uint32_t pat = t->gate_pat[o];
+						t->gate_mark[o] = t->gen;
+						t->run_bits[pat / 64] |= (uint64_t)1 << (pat % 64);
+					}
 					t->gate_end[o] = end;
+					continue;
+				}
+				if (o == odd) {
+					t->odd_fold = 1;
 					continue;
 				}
 				/* a lead string: where it starts */
@@ -768,6 +786,7 @@ static void prefilter(tagger *t, const char *text, span sent)
 			}
 		}
 	}
+	if (t->odd_fold) memset(t->run_bits, 0xff, t->nbits * sizeof *t->run_bits);
 }
 
 /* May pattern p match in this sentence: did the prefilter see a literal
@@ -932,7 +951,6 @@ int tag_sentence(tagger *t, const char *text, span sentence, const tokens *toks,
 		if (t->prof) memset(t->prof->rule_gen, 0, (rs->rules.n + 1) * sizeof *t->prof->rule_gen);
 		memset(t->lead_gen, 0, (rs->patterns.n + rs->xpatterns.n + 1) * sizeof *t->lead_gen);
 		t->starts_gen = 0;
-		t->fold_gen = 0;
 		t->gen = 1;
 	}
 	if (sentence.end <= sentence.start) return 0;
@@ -949,18 +967,20 @@ int tag_sentence(tagger *t, const char *text, span sentence, const tokens *toks,
 		match_items(t, toks);
 		prefilter(t, text, sentence);
 	}
-	uint32_t odd_len = has_odd_fold(t, (PCRE2_SPTR)text + sentence.start,
-					sentence.end - sentence.start)
-				   ? (uint32_t)(sentence.end - sentence.start)
-				   : 0;
-	for (size_t i = 0; i < rs->patterns.n; i++) {
-		const rs_pattern *p = &rs->patterns.v[i];
-		if (!rs->rules.v[p->rule].enabled || !may_run(t, i, odd_len)) continue;
-		int rc = t->prof ? run_pattern_prof(t, i, 0, text, sentence)
-				 : run_pattern(t, i, 0, text, sentence);
-		if (rc < 0) {
-			pattern_failed(rs, p, rc, err, sentence.start);
-			ret = -1;
+	uint32_t odd_len = t->odd_fold ? (uint32_t)(sentence.end - sentence.start) : 0;
+	/* the patterns in order, as run_bits has them */
+	for (size_t w = 0; w * 64 < rs->patterns.n; w++) {
+		for (uint64_t bits = t->run_bits[w]; bits; bits &= bits - 1) {
+			size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
+			if (i >= rs->patterns.n) break;
+			const rs_pattern *p = &rs->patterns.v[i];
+			if (!rs->rules.v[p->rule].enabled || !may_run(t, i, odd_len)) continue;
+			int rc = t->prof ? run_pattern_prof(t, i, 0, text, sentence)
+					 : run_pattern(t, i, 0, text, sentence);
+			if (rc < 0) {
+				pattern_failed(rs, p, rc, err, sentence.start);
+				ret = -1;
+			}
 		}
 	}
 	if (!t->cands.n) return ret;

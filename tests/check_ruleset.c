@@ -617,7 +617,8 @@ static char *lead_starts(const ruleset *rs, size_t pi, const char *text)
 		uint32_t s = st / nc;
 		for (uint32_t k = rs->ac_out_off[s]; k < rs->ac_out_off[s + 1]; k++) {
 			uint32_t o = rs->ac_out[k];
-			if (o >= rs->ac_ngate && rs->lead_pat[o - rs->ac_ngate] == pi)
+			if (o >= rs->ac_ngate && o < rs->ac_ngate + rs->nlead &&
+			    rs->lead_pat[o - rs->ac_ngate] == pi)
 				at[i + 1 - rs->lead_len[o - rs->ac_ngate]] = 1;
 		}
 	}
@@ -677,6 +678,51 @@ START_TEST(test_leads)
 	ruleset_free(rs);
 	strbuf_free(&many);
 	free(text);
+}
+END_TEST
+
+/* The ends (comma-separated) of the long s and Kelvin signs the
+ * automaton, run as tag.c runs it, reports in text. */
+static char *odd_ends(const ruleset *rs, const char *text)
+{
+	strbuf b = {0};
+	strbuf_puts(&b, "");
+	uint32_t st = 0, nc = rs->ac_nclass;
+	for (size_t i = 0; rs->ac_nstates && text[i]; i++) {
+		uint32_t x = rs->ac_delta[st + rs->ac_class[(unsigned char)text[i]]];
+		st = x & ~AC_OUT;
+		if (!(x & AC_OUT)) continue;
+		uint32_t s = st / nc;
+		for (uint32_t k = rs->ac_out_off[s]; k < rs->ac_out_off[s + 1]; k++)
+			if (rs->ac_out[k] == rs->ac_ngate + rs->nlead)
+				strbuf_printf(&b, "%s%zu", b.len ? "," : "", i + 1);
+	}
+	return strbuf_steal(&b);
+}
+
+/* The automaton finds the long s and the Kelvin sign (a caseless s or k
+ * matches them, its ASCII folding does not), next to literals and in the
+ * middle of one, and not other characters that share bytes with them
+ * (Ş C5 9E, € E2 82 AC, K itself split by another byte); a rule set
+ * without literals has no automaton. */
+START_TEST(test_odd_fold)
+{
+	ruleset *rs = load_ok("odd.rules", "[rule h.x]\ncategory = hedge\npattern = (?i)\\bseek\\b\n"
+				       "[rule h.y]\ncategory = hedge\npattern = (?i)asked\\s+\\w+\n");
+	ck_assert_uint_gt(rs->ac_nstates, 0);
+	ck_assert_uint_eq(rs->lead_pat[rs->nlead], UINT32_MAX);
+	const char *text = "\xC5\xBF\xE2\x84\xAA se\xC5\xBF""ek \xC5\x9E \xE2\x82\xAC \xE2\x84 \xAA as\xC5\xBF""ked "
+			   "\xE2\x84\xAA";
+	char *got = odd_ends(rs, text);
+	ck_assert_str_eq(got, "2,5,10,29,36");
+	free(got);
+	got = odd_ends(rs, "seek asked");
+	ck_assert_str_eq(got, "");
+	free(got);
+	ruleset_free(rs);
+	rs = load_ok("odd2.rules", "[rule h.x]\ncategory = hedge\npattern = \\w+\n");
+	ck_assert_uint_eq(rs->ac_nstates, 0);
+	ruleset_free(rs);
 }
 END_TEST
 
@@ -761,6 +807,7 @@ static Suite *make_suite(void)
 	tcase_add_loop_test(tc, test_literals, 0, sizeof literal_cases / sizeof literal_cases[0]);
 	tcase_add_loop_test(tc, test_start_class, 0, sizeof start_cases / sizeof start_cases[0]);
 	tcase_add_loop_test(tc, test_leads, 0, sizeof lead_cases / sizeof lead_cases[0]);
+	tcase_add_test(tc, test_odd_fold);
 	suite_add_tcase(s, tc);
 	return s;
 }
