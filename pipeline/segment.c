@@ -394,32 +394,37 @@ static const unsigned char ascii_class[128] = {
 	['\r'] = BC_SPACE, [' '] = BC_SPACE, ['.'] = BC_TERM, ['?'] = BC_TERM, ['!'] = BC_TERM,
 };
 
+/* Every byte's class for the token scan: the ASCII ones above, and
+ * BC_LEAD for the lead bytes of the non-ASCII spaces and of … */
+enum { BC_LEAD = 4 };
+static const unsigned char byte_class[256] = {
+	['\t'] = BC_SPACE, ['\n'] = BC_SPACE, ['\v'] = BC_SPACE, ['\f'] = BC_SPACE,
+	['\r'] = BC_SPACE, [' '] = BC_SPACE, ['.'] = BC_TERM, ['?'] = BC_TERM, ['!'] = BC_TERM,
+	[0xC2] = BC_LEAD, [0xE1] = BC_LEAD, [0xE2] = BC_LEAD, [0xE3] = BC_LEAD,
+};
+
 /* The end of the token at p; *term is set if it holds a terminal. */
 static uint32_t token_end(const seg *st, uint32_t p, int *term)
 {
 	const unsigned char *t = (const unsigned char *)st->t;
+	uint32_t end = st->end;
 	int f = 0;
-	while (p < st->end) {
-		unsigned char c = t[p];
-		if (c < 0x80) {
-			unsigned k = ascii_class[c];
-			if (k == BC_SPACE) break;
-			f |= k;
+	for (;;) {
+		unsigned k = 0;
+		while (p < end && !(k = byte_class[t[p]])) p++;
+		if (p >= end || k == BC_SPACE) break;
+		if (k == BC_TERM) {
+			f = 1;
 			p++;
 			continue;
 		}
-		if (c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3) {
-			/* the lead bytes of the non-ASCII spaces and of … */
-			int n;
-			int32_t cp = u8_at(st->t, p, st->end, &n);
-			if (is_space(cp)) break;
-			if (cp == 0x2026) f |= BC_TERM;
-			p += (uint32_t)n;
-			continue;
-		}
-		p++;
+		int n;
+		int32_t cp = u8_at(st->t, p, end, &n);
+		if (is_space(cp)) break;
+		if (cp == 0x2026) f = 1;
+		p += (uint32_t)n;
 	}
-	*term = f & BC_TERM;
+	*term = f;
 	return p;
 }
 
@@ -775,6 +780,18 @@ static int caps_line(const seg *st, uint32_t ls, uint32_t le, int want_heading)
 	return 1;
 }
 
+/* Does t[a, b) hold three spaces in a row? Any three bytes in a row hold
+ * one of a + 2, a + 5, ...: only those are compared with a space. */
+static int three_spaces(const char *t, uint32_t a, uint32_t b)
+{
+	for (uint32_t i = a + 2; i < b; i += 3) {
+		if (t[i] != ' ') continue;
+		if (t[i - 1] == ' ' && (t[i - 2] == ' ' || (i + 1 < b && t[i + 1] == ' '))) return 1;
+		if (i + 2 < b && t[i + 1] == ' ' && t[i + 2] == ' ') return 1;
+	}
+	return 0;
+}
+
 /* A table row: a gap of three spaces or a tab between two words (in the
  * first 400 bytes of the line). The last answer is cached, as the line after
  * one newline is the line before the next. */
@@ -784,7 +801,7 @@ static int table_line(seg *st, uint32_t ls, uint32_t le)
 	uint32_t a = ls, b = le - ls > 400 ? ls + 400 : le;
 	while (a < b && (st->t[a] == ' ' || st->t[a] == '\t')) a++;
 	while (b > a && (st->t[b - 1] == ' ' || st->t[b - 1] == '\t' || st->t[b - 1] == '\r')) b--;
-	int is = b > a && (memmem(st->t + a, b - a, "   ", 3) || memchr(st->t + a, '\t', b - a));
+	int is = b > a && (three_spaces(st->t, a, b) || memchr(st->t + a, '\t', b - a));
 	st->tab_ls = ls;
 	st->tab_is = is;
 	return is;
@@ -808,7 +825,9 @@ static int line_break_before(seg *st, uint32_t ws, uint32_t ts, uint32_t te)
 	if (ne - ts > 400) ne = ts + 400;
 	/* the previous line (its last 400 bytes at most) */
 	uint32_t le = nlpos - 1, ls = le;
-	while (ls > st->start && st->t[ls - 1] != '\n' && le - ls < 400) ls--;
+	uint32_t lb = le - st->start > 400 ? le - 400 : st->start;
+	const char *pnl = memrchr(st->t + lb, '\n', le - lb);
+	ls = pnl ? (uint32_t)(pnl - st->t) + 1 : lb;
 	if (table_line(st, ls, le) || table_line(st, nlpos, ne)) return 1;
 	/* an ALL-CAPS heading (short, whole) before a normal line */
 	if (le - ls > 80 || (ls > st->start && st->t[ls - 1] != '\n')) return 0;
@@ -1017,8 +1036,13 @@ void segment_block(const segmenter *s, const char *text, uint32_t start, uint32_
 	uint32_t p = start;
 	for (;;) {
 		uint32_t ws = p;
-		int nl;
-		p = skip_space(&st, p, &nl);
+		int nl = 0;
+		/* most tokens follow one space */
+		if (p + 1 < end && text[p] == ' ' && (unsigned char)text[p + 1] > ' ' &&
+		    (unsigned char)text[p + 1] < 0x80)
+			p++;
+		else
+			p = skip_space(&st, p, &nl);
 		if (p >= end) break;
 		int term;
 		uint32_t ts = p, te = token_end(&st, p, &term);

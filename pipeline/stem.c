@@ -252,7 +252,7 @@ void stemmer_free(stemmer *s)
 
 /* A hash of a word of 3..CACHE_STR bytes from at most four loads: its
  * first and last eight (or four) bytes, and its length. */
-static uint64_t word_hash(const char *p, size_t n)
+static inline uint64_t word_hash(const char *p, size_t n)
 {
 	uint64_t a, b;
 	if (n >= 8) {
@@ -276,34 +276,37 @@ static uint64_t word_hash(const char *p, size_t n)
 	return h ^ (h >> 32);
 }
 
-/* stemmer_stem; *same is set when the stem is the word itself (kept in
- * the top bit of an entry's slen, so a hit needs no second comparison). */
-static const char *stem_cached(stemmer *s, const char *lower, size_t len, size_t *outlen,
-			       int *same)
+/* The n bytes at a and b are the same (3 <= n <= CACHE_STR): a few
+ * overlapping loads instead of a call to memcmp. */
+static inline int same_word(const char *a, const char *b, size_t n)
 {
-	/* Snowball English leaves words of one or two letters as they are. */
-	if (len <= 2) {
-		*outlen = len;
-		*same = 1;
-		return lower;
-	}
-	uint16_t tag = 0;
-	size_t set = 0;
-	if (len <= CACHE_STR) {
-		uint64_t h = word_hash(lower, len);
-		set = (size_t)(h & (CACHE_SETS - 1));
-		tag = (uint16_t)(h >> 48 | 1); /* never 0 */
-		const uint16_t *tg = s->tags[set];
-		for (int w = 0; w < CACHE_WAYS; w++) {
-			if (tg[w] != tag) continue;
-			const cache_entry *c = &s->cache[set * CACHE_WAYS + (size_t)w];
-			if (c->klen == len && memcmp(c->key, lower, len) == 0) {
-				*outlen = c->slen & 0x7f;
-				*same = c->slen >> 7;
-				return c->stem;
-			}
+	if (n >= 8) {
+		uint64_t x, y;
+		for (size_t i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y) return 0;
 		}
+		memcpy(&x, a + n - 8, 8);
+		memcpy(&y, b + n - 8, 8);
+		return x == y;
 	}
+	if (n >= 4) {
+		uint32_t x, y, u, v;
+		memcpy(&x, a, 4);
+		memcpy(&y, b, 4);
+		memcpy(&u, a + n - 4, 4);
+		memcpy(&v, b + n - 4, 4);
+		return x == y && u == v;
+	}
+	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2];
+}
+
+/* A word the cache does not hold: ask libstemmer, and keep the answer in
+ * the set's free way (or its round-robin victim) when tag is not 0. */
+static const char *stem_miss(stemmer *s, const char *lower, size_t len, size_t set, uint16_t tag,
+			     size_t *outlen, int *same)
+{
 	const sb_symbol *r = sb_stemmer_stem(s->sb, (const sb_symbol *)lower, (int)len);
 	if (!r) die("out of memory (stemmer)");
 	size_t rl = (size_t)sb_stemmer_length(s->sb);
@@ -323,6 +326,35 @@ static const char *stem_cached(stemmer *s, const char *lower, size_t len, size_t
 		return c->stem;
 	}
 	return (const char *)r;
+}
+
+/* stemmer_stem; *same is set when the stem is the word itself (kept in
+ * the top bit of an entry's slen, so a hit needs no second comparison).
+ * Inline: it runs once a token, and nearly always hits. */
+static inline const char *stem_cached(stemmer *s, const char *lower, size_t len, size_t *outlen,
+				      int *same)
+{
+	/* Snowball English leaves words of one or two letters as they are. */
+	if (len <= 2) {
+		*outlen = len;
+		*same = 1;
+		return lower;
+	}
+	if (len > CACHE_STR) return stem_miss(s, lower, len, 0, 0, outlen, same);
+	uint64_t h = word_hash(lower, len);
+	size_t set = (size_t)(h & (CACHE_SETS - 1));
+	uint16_t tag = (uint16_t)(h >> 48 | 1); /* never 0 */
+	const uint16_t *tg = s->tags[set];
+	for (int w = 0; w < CACHE_WAYS; w++) {
+		if (tg[w] != tag) continue;
+		const cache_entry *c = &s->cache[set * CACHE_WAYS + (size_t)w];
+		if (c->klen == len && same_word(c->key, lower, len)) {
+			*outlen = c->slen & 0x7f;
+			*same = c->slen >> 7;
+			return c->stem;
+		}
+	}
+	return stem_miss(s, lower, len, set, tag, outlen, same);
 }
 
 const char *stemmer_stem(stemmer *s, const char *lower, size_t len, size_t *outlen)
@@ -345,56 +377,79 @@ void tokens_free(tokens *ts)
 	strbuf_free(&ts->arena);
 }
 
-/* Store the lower form and stem of text[a, b) as a new token; ascii: the
- * span has no byte >= 0x80 (lower-cased by table, in place). */
-static void add_token(stemmer *s, tokens *ts, const char *text, uint32_t a, uint32_t b,
-		      uint16_t flags, int ascii)
+/* Store text[a, b) as a new token with its lower form and stem; ascii:
+ * the span has no byte >= 0x80 and scan_word has already written its lower
+ * form at the arena's end (the arena has room for it and a NUL). */
+static inline void add_token(stemmer *s, tokens *ts, const char *text, uint32_t a, uint32_t b,
+			     uint16_t flags, int ascii)
 {
-	token t;
-	t.start = a;
-	t.end = b;
-	t.flags = flags;
+	if (ts->t.n == ts->t.cap) VEC_RESERVE(&ts->t, 1);
+	token *t = &ts->t.v[ts->t.n++];
+	t->start = a;
+	t->end = b;
+	t->flags = flags;
 	strbuf *ar = &ts->arena;
-	t.lower = (uint32_t)ar->len;
-	size_t ll;
+	size_t lo = ar->len, ll;
 	if (ascii) {
 		ll = b - a;
-		strbuf_reserve(ar, ll + 1);
-		char *d = ar->data + ar->len;
-		const unsigned char *p = (const unsigned char *)text + a;
-		for (size_t i = 0; i < ll; i++) d[i] = (char)ascii_lower[p[i]];
-		d[ll] = '\0';
+		ar->data[lo + ll] = '\0';
 		ar->len += ll + 1;
 		ar->data[ar->len] = '\0';
 	} else {
 		lower_into(text + a, b - a, ar);
-		ll = ar->len - t.lower;
+		ll = ar->len - lo;
 		strbuf_putc(ar, '\0');
 	}
-	t.lower_len = (uint16_t)ll;
+	t->lower = (uint32_t)lo;
+	t->lower_len = (uint16_t)ll;
 
 	size_t sl;
 	int same;
-	const char *st = stem_cached(s, ar->data + t.lower, ll, &sl, &same);
+	const char *st = stem_cached(s, ar->data + lo, ll, &sl, &same);
 	if (same) {
-		t.stem = t.lower;
+		t->stem = t->lower;
 	} else {
 		/* st is in the cache or libstemmer's buffer, never in the arena */
-		t.stem = (uint32_t)ar->len;
+		t->stem = (uint32_t)ar->len;
 		strbuf_reserve(ar, sl + 1);
 		memcpy(ar->data + ar->len, st, sl);
 		ar->len += sl;
 		ar->data[ar->len++] = '\0';
 		ar->data[ar->len] = '\0';
 	}
-	t.stem_len = (uint16_t)sl;
-	VEC_PUSH(&ts->t, t);
+	t->stem_len = (uint16_t)sl;
 }
 
-/* The token whose first word character is at *pos: returns its end and
- * sets *flags (TOK_CAP, TOK_UPPER, TOK_DIGIT). */
-static uint32_t scan_word(const char *text, uint32_t pos, uint32_t end, uint16_t *flags,
-			  int *ascii)
+/* The end of the run of lower-case ASCII letters base[q, lim), copied to
+ * d (which may get up to seven bytes after the run too). Eight bytes at
+ * a time where the byte order allows. */
+static inline uint32_t lower_run(const unsigned char *base, uint32_t q, uint32_t lim, char *d)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t H = 0x8080808080808080ULL, L = 0x0101010101010101ULL;
+	while (q + 8 <= lim) {
+		uint64_t w;
+		memcpy(&w, base + q, 8);
+		memcpy(d, &w, 8);
+		/* with the top bit set no byte borrows from the next: a byte's
+		 * top bit then says (b & 0x7f) >= 'a', resp. > 'z' */
+		uint64_t x = w | H;
+		uint64_t lower = (x - L * 'a') & ~(x - L * ('z' + 1)) & ~w & H;
+		if (lower != H) return q + (uint32_t)(__builtin_ctzll(lower ^ H) >> 3);
+		q += 8;
+		d += 8;
+	}
+#endif
+	while (q < lim && base[q] >= 'a' && base[q] <= 'z') *d++ = (char)base[q++];
+	return q;
+}
+
+/* The token whose first word character is at pos: returns its end and
+ * sets *flags (TOK_CAP, TOK_UPPER, TOK_DIGIT). While *ascii stays 1, the
+ * token's lower form is written to dst[0, end - pos), which must have
+ * room for min(end - pos, TOKEN_MAX) + 8 bytes. */
+static inline uint32_t scan_word(const char *text, uint32_t pos, uint32_t end, uint16_t *flags,
+				 int *ascii, char *dst)
 {
 	const unsigned char *base = (const unsigned char *)text;
 	const unsigned char *e = base + end;
@@ -411,8 +466,8 @@ static uint32_t scan_word(const char *text, uint32_t pos, uint32_t end, uint16_t
 		unsigned char b = base[p];
 		if (b >= 'a' && b <= 'z') {
 			/* fastest path: a run of lower-case ASCII letters */
-			uint32_t q = p + 1;
-			while (q < lim && base[q] >= 'a' && base[q] <= 'z') q++;
+			dst[p - pos] = (char)b;
+			uint32_t q = lower_run(base, p + 1, lim, dst + (p + 1 - pos));
 			letters += (int)(q - p);
 			seglen += (int)(q - p);
 			prev_letter = 1;
@@ -423,6 +478,7 @@ static uint32_t scan_word(const char *text, uint32_t pos, uint32_t end, uint16_t
 		}
 		if (b < 0x80 && ascii_class[b] == C_WORD) {
 			/* fast path: ASCII letters and digits */
+			dst[p - pos] = (char)ascii_lower[b];
 			if (b <= '9') {
 				f |= TOK_DIGIT;
 				prev_letter = 0;
@@ -467,7 +523,8 @@ static uint32_t scan_word(const char *text, uint32_t pos, uint32_t end, uint16_t
 			p += (uint32_t)n;
 			continue;
 		}
-		/* a joiner needs a word character right after it */
+		/* a joiner needs a word character right after it; an ASCII
+		 * joiner (' . ,) is its own lower form */
 		if (p + (uint32_t)n >= end) break;
 		int n2;
 		int32_t cp2;
@@ -475,11 +532,13 @@ static uint32_t scan_word(const char *text, uint32_t pos, uint32_t end, uint16_t
 		if (c2 != C_WORD) break;
 		if (c == C_APOS && (prev_letter || prev_digit)) {
 			prev_letter = prev_digit = 0;
+			dst[p - pos] = (char)b;
 			p += (uint32_t)n;
 			continue;
 		}
 		if (cp == '.' && prev_digit && is_digit_cp(cp2)) {
 			prev_digit = 0;
+			dst[p - pos] = '.';
 			p += 1;
 			continue;
 		}
@@ -487,6 +546,7 @@ static uint32_t scan_word(const char *text, uint32_t pos, uint32_t end, uint16_t
 			abbr = 1;
 			seglen = 0;
 			prev_letter = 0;
+			dst[p - pos] = '.';
 			p += 1;
 			continue;
 		}
@@ -500,6 +560,7 @@ static uint32_t scan_word(const char *text, uint32_t pos, uint32_t end, uint16_t
 			}
 			if (k == 3) {
 				prev_digit = 0;
+				dst[p - pos] = ',';
 				p += 1;
 				continue;
 			}
@@ -507,7 +568,10 @@ static uint32_t scan_word(const char *text, uint32_t pos, uint32_t end, uint16_t
 		break;
 	}
 	/* the final period of U.S. */
-	if (abbr && seglen == 1 && p < end && base[p] == '.') p++;
+	if (abbr && seglen == 1 && p < end && base[p] == '.') {
+		dst[p - pos] = '.';
+		p++;
+	}
 	if (letters >= 2 && uppers == letters) f |= TOK_UPPER;
 	*flags = f;
 	return p;
@@ -521,6 +585,7 @@ void stem_tokenize(stemmer *s, const char *text, uint32_t start, uint32_t end, t
 	int punct = 0;
 
 	tokens_reset(ts);
+	strbuf *ar = &ts->arena;
 	while (p < end) {
 		/* fast skip of ASCII non-word bytes */
 		unsigned char b = base[p];
@@ -537,9 +602,14 @@ void stem_tokenize(stemmer *s, const char *text, uint32_t start, uint32_t end, t
 			p += (uint32_t)n;
 			continue;
 		}
+		/* room for scan_word's lower form (the final period of an
+		 * abbreviation may follow the TOKEN_MAX bytes), then a NUL and
+		 * the arena's own NUL */
+		size_t room = (end - p > TOKEN_MAX ? TOKEN_MAX : end - p) + 16;
+		if (ar->len + room + 1 > ar->cap) strbuf_reserve(ar, room);
 		uint16_t flags;
 		int ascii = 1;
-		uint32_t q = scan_word(text, p, end, &flags, &ascii);
+		uint32_t q = scan_word(text, p, end, &flags, &ascii, ar->data + ar->len);
 		if (ts->t.n == 0) flags |= TOK_FIRST;
 		else if (punct) flags |= TOK_PUNCT_BEFORE;
 		add_token(s, ts, text, p, q, flags, ascii);

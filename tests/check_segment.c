@@ -295,6 +295,49 @@ START_TEST(test_table)
 }
 END_TEST
 
+/* A line with a gap of three spaces (or a tab) is a table row, wherever
+ * the gap sits in the line; two spaces are no gap. _i: the gap's offset. */
+START_TEST(test_table_gap_anywhere)
+{
+	static const char first[] = "The council said on Monday that\n";
+	char text[160], line[96];
+	for (int gap = 2; gap <= 4; gap++) {
+		memset(line, 'w', sizeof line);
+		memcpy(line + _i, "    ", (size_t)gap);
+		memcpy(line + _i + gap, "the plan goes ahead.", 21);
+		snprintf(text, sizeof text, "%s%s", first, line);
+		/* the gap is in the line after the break, then in the one before it */
+		for (int before = 0; before < 2; before++) {
+			if (before) snprintf(text, sizeof text, "%s\nthe plan goes ahead.", line);
+			const char *w = before ? strchr(text, '\n') : text + sizeof first - 1;
+			const char *want2[] = {NULL, NULL, NULL};
+			char a[160], b[160];
+			size_t la = (size_t)(w - text) - (before ? 0 : 1);
+			memcpy(a, text, la);
+			a[la] = '\0';
+			snprintf(b, sizeof b, "%s", before ? w + 1 : w);
+			if (gap >= 3) {
+				want2[0] = a;
+				want2[1] = b;
+			} else {
+				want2[0] = text;
+			}
+			char name[64];
+			snprintf(name, sizeof name, "gap %d at %d%s", gap, _i, before ? " before" : "");
+			expect_sentences(shipped, name, text, want2);
+		}
+	}
+}
+END_TEST
+
+/* A tab in the line is a gap too. */
+START_TEST(test_table_tab)
+{
+	const char *const want[] = {"The council said on Monday that", "Net\t1.2 mln", NULL};
+	expect_sentences(shipped, "tab", "The council said on Monday that\nNet\t1.2 mln", want);
+}
+END_TEST
+
 /* ---- edge cases ------------------------------------------------------------- */
 
 START_TEST(test_empty)
@@ -547,6 +590,8 @@ static Suite *make_suite(void)
 	TCase *tc = tcase_create("table");
 	tcase_add_unchecked_fixture(tc, setup_shipped, teardown_shipped);
 	tcase_add_loop_test(tc, test_table, 0, (int)(sizeof cases / sizeof cases[0]));
+	tcase_add_loop_test(tc, test_table_gap_anywhere, 1, 9);
+	tcase_add_test(tc, test_table_tab);
 	suite_add_tcase(su, tc);
 
 	tc = tcase_create("edges");

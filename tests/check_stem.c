@@ -107,6 +107,74 @@ START_TEST(test_tokenize_long_word_split)
 }
 END_TEST
 
+/* Every token's lower form is stem_lower of its span: words of every
+ * length up to past two eight-byte chunks, with capitals at every place,
+ * joined periods, apostrophes and commas, and non-ASCII letters. */
+START_TEST(test_tokenize_lower_forms)
+{
+	static const char *const extra[] = {
+		"U.S.", "e.g.", "don't", "O'Neill", "1,000,000", "3.14159", "v2.0.1",
+		"ÉCOLE", "naïveTÉ", "it’s", "MixedCASEwordsHERE", "abcdefgh.", "ABCDEFGH'S",
+	};
+	stemmer *s = stemmer_new();
+	strbuf text = {0}, want = {0};
+	for (int len = 1; len <= 20; len++)
+		for (int cap = -1; cap < len; cap++) {
+			for (int i = 0; i < len; i++)
+				strbuf_putc(&text, (char)((i == cap ? 'A' : 'a') + (i * 7 + len) % 26));
+			strbuf_putc(&text, len % 3 ? ' ' : ',');
+		}
+	for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
+		strbuf_puts(&text, extra[i]);
+		strbuf_putc(&text, ' ');
+	}
+	tokens ts = {0};
+	stem_tokenize(s, text.data, 0, (uint32_t)text.len, &ts);
+	ck_assert_uint_ge(ts.t.n, 230);
+	for (size_t i = 0; i < ts.t.n; i++) {
+		const token *t = &ts.t.v[i];
+		strbuf_reset(&want);
+		stem_lower(text.data + t->start, t->end - t->start, &want);
+		ck_assert_str_eq(token_lower(&ts, t), want.data);
+		ck_assert_uint_eq(t->lower_len, want.len);
+		size_t sl;
+		const char *st = stemmer_stem(s, want.data, want.len, &sl);
+		ck_assert_uint_eq(t->stem_len, sl);
+		ck_assert_int_eq(memcmp(token_stem(&ts, t), st, sl), 0);
+	}
+	/* the periods and commas the tokens keep */
+	ck_assert_str_eq(token_lower(&ts, &ts.t.v[ts.t.n - 13]), "u.s.");
+	ck_assert_str_eq(token_lower(&ts, &ts.t.v[ts.t.n - 9]), "1,000,000");
+	tokens_free(&ts);
+	strbuf_free(&text);
+	strbuf_free(&want);
+	stemmer_free(s);
+}
+END_TEST
+
+/* Words the cache hashes alike (same length, first and last eight bytes)
+ * keep their own stems. */
+START_TEST(test_stem_cache_same_ends)
+{
+	static const char *const words[] = {
+		"abcdefghrunningstuvwxyz", "abcdefghquicklystuvwxyz", "abcdefghxxxxxxxstuvwxyz",
+		"abcdefghijklmnopqrstuvwxyzabcde", "abcdefghijklmnopqrstuvwxyzabcdf",
+	};
+	stemmer *s = stemmer_new();
+	struct sb_stemmer *ref = sb_stemmer_new("english", NULL);
+	for (int pass = 0; pass < 3; pass++)
+		for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+			size_t n = strlen(words[i]), sl;
+			const char *st = stemmer_stem(s, words[i], n, &sl);
+			const sb_symbol *want = sb_stemmer_stem(ref, (const sb_symbol *)words[i], (int)n);
+			ck_assert_int_eq((int)sl, sb_stemmer_length(ref));
+			ck_assert_int_eq(memcmp(st, want, sl), 0);
+		}
+	sb_stemmer_delete(ref);
+	stemmer_free(s);
+}
+END_TEST
+
 START_TEST(test_tokenize_invalid_utf8)
 {
 	/* stray bytes are punctuation, not crashes */
@@ -295,6 +363,8 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_tokenize_spans_in_document);
 	tcase_add_test(tc, test_tokenize_long_word_split);
 	tcase_add_test(tc, test_tokenize_invalid_utf8);
+	tcase_add_test(tc, test_tokenize_lower_forms);
+	tcase_add_test(tc, test_stem_cache_same_ends);
 	tcase_add_test(tc, test_arena_reuse_no_growth);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("stem");
