@@ -73,6 +73,21 @@ typedef struct item_hint {
 	uint8_t next;      /* HINT_* */
 } item_hint;
 
+/* For a key of the item index: what its entries need of the next token,
+ * in all, so that try_items can skip a key none of whose entries can
+ * match there (most tokens after "the" are none of the words that its
+ * phrases go on with). */
+typedef struct key_hint {
+	uint64_t stem, exact;  /* bit (id1 * KH_MUL) >> 58 of each HINT_STEM, HINT_EXACT id1 */
+	uint8_t any;           /* an entry of one element or of HINT_NONE: always try */
+} key_hint;
+#define KH_MUL 0x9E3779B97F4A7C15u
+
+static inline uint64_t kh_bit(uint32_t id)
+{
+	return (uint64_t)1 << (((uint64_t)id * KH_MUL) >> 58);
+}
+
 /* Profiling (tagger_set_profile): costs in ticks, converted to ns when read. */
 typedef struct prof_state {
 	tag_profile pub;
@@ -124,6 +139,7 @@ struct tagger {
 	VEC(uint32_t) pre_id;    /* per token: its prefix key ids ... */
 	VEC(uint32_t) pre_off;   /* ... pre_id[pre_off[i] .. pre_off[i + 1]) */
 	item_hint *hint;         /* parallel to rs->index_items */
+	key_hint *khint;         /* key id -> summary of its entries' hints */
 };
 
 /* The bytes a match of code may start with, from PCRE2's start-of-match
@@ -185,6 +201,16 @@ tagger *tagger_new(const ruleset *rs)
 		if (e1->mode == EL_STEM) h->next = HINT_STEM;
 		else if (e1->mode == EL_EXACT) h->next = HINT_EXACT;
 		h->id1 = e1->id;
+	}
+	t->khint = xcalloc((size_t)rs->nkeys + 2, sizeof *t->khint);
+	for (uint32_t k = 0; nidx && k <= rs->nkeys; k++) {
+		key_hint *kh = &t->khint[k];
+		for (uint32_t j = rs->index_off[k]; j < rs->index_off[k + 1]; j++) {
+			const item_hint *h = &t->hint[j];
+			if (h->nelem < 2 || h->next == HINT_NONE) kh->any = 1;
+			else if (h->next == HINT_STEM) kh->stem |= kh_bit(h->id1);
+			else kh->exact |= kh_bit(h->id1);
+		}
 	}
 	size_t np = rs->patterns.n + rs->xpatterns.n;
 	t->pat_end = xcalloc(np + 1, sizeof *t->pat_end);
@@ -267,6 +293,7 @@ void tagger_free(tagger *t)
 	free(t->has_first);
 	free(t->use_starts);
 	free(t->hint);
+	free(t->khint);
 	free(t);
 }
 
@@ -433,6 +460,14 @@ static void try_items(tagger *t, uint32_t key, const tokens *toks, size_t i)
 {
 	const ruleset *rs = t->rs;
 	size_t n = toks->t.n;
+	const key_hint *kh = &t->khint[key];
+	if (!kh->any) {
+		/* every entry has two elements or more and wants a given
+		 * next token */
+		if (i + 1 >= n || (toks->t.v[i + 1].flags & TOK_PUNCT_BEFORE)) return;
+		if (!(kh->stem & kh_bit(t->stem_id.v[i + 1])) && !(kh->exact & kh_bit(t->lower_id.v[i + 1])))
+			return;
+	}
 	for (uint32_t j = rs->index_off[key]; j < rs->index_off[key + 1]; j++) {
 		/* the cheap necessary conditions of try_item first */
 		const item_hint *h = &t->hint[j];

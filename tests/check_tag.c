@@ -144,6 +144,8 @@ static const struct {
 	{"It would appear to - be over.", "h.phrase[appear to - be]; sp.overlap[be]"},
 	{"It would appear to, be over.", "sp.overlap[be]"},
 	{"It would appear (to be) over.", "sp.overlap[be]"},
+	{"It would appear", ""},
+	{"Growth is", ""},
 	/* lower-case items skip capitalized words inside a sentence */
 	{"Shares fell in May, it said.", ""},
 	{"May I ask?", "h.exact[May]"},
@@ -408,6 +410,11 @@ static const char *const start_patterns[] = {
 	"(?<![\\p{L}\\p{N}])(?:é\\w+|said)",
 	"(?=\\p{Lu})(?<![\\p{L}\\p{N}])\\p{Lu}\\w+\\s+said",
 	"(?<![\\p{L}\\p{N}])(?:(?i:the)\\s+)?(?<source>\\w+)\\s+(?<cue>said|told)",
+	/* the same first bytes and lookbehind as patterns above, and the
+	 * same first bytes after another lookbehind */
+	"(?=\\p{Lu})(?<![\\p{L}\\p{N}])\\p{Lu}\\w+\\s+told",
+	"(?<![\\p{L}\\p{N}])\\p{Lu}\\w*\\s+said",
+	"(?=\\p{Lu})(?<![\\p{L}])\\p{Lu}\\w+\\s+told",
 };
 
 static const char *const start_sentences[] = {
@@ -419,6 +426,7 @@ static const char *const start_sentences[] = {
 	"",
 	"12 of 13 McDonald's staff said no, then Bo said yes.",
 	"Rock’n’roll’s Anne-Marie Dubois said so, the officials told.",
+	"Bo4 Ana told 4Cy told, 7Dee said; xEd said Flo told.",
 };
 
 START_TEST(test_start_positions)
