@@ -122,13 +122,13 @@ static const struct word_class {
 #define NCLASSES (sizeof word_classes / sizeof *word_classes)
 #define WORD_MIN 3
 #define WORD_MAX 9
-#define WT_SLOTS 256 /* a power of two, well above NCLASSES */
+#define WT_SLOTS 1024 /* a power of two, well above NCLASSES: most words miss at once */
 
 static uint8_t word_table[WT_SLOTS]; /* slot -> index in word_classes + 1, 0: empty */
 static pthread_once_t word_table_once = PTHREAD_ONCE_INIT;
 
 /* From the length and three letters: no loop over the word. */
-static uint32_t word_hash(const char *w, size_t n)
+static inline uint32_t word_hash(const char *w, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)w;
 	return (uint32_t)u[0] * 97u + (uint32_t)u[1] * 31u + (uint32_t)u[n - 1] * 7u + (uint32_t)n;
@@ -144,7 +144,7 @@ static void build_word_table(void)
 }
 
 /* The W_* bits of lower-cased word w[0, n) (0 for other words). */
-static unsigned word_class(const char *w, size_t n)
+static inline unsigned word_class(const char *w, size_t n)
 {
 	if (n < WORD_MIN || n > WORD_MAX) return 0;
 	uint32_t k = word_hash(w, n) & (WT_SLOTS - 1);

@@ -15,7 +15,8 @@
  *
  * Stems come from libstemmer ("english"), through a bounded per-stemmer
  * cache (set-associative, fixed size), so steady-state tokenizing does no
- * allocation and rarely calls the stemmer.
+ * allocation and rarely calls the stemmer. A token without letters (a
+ * number) is its own stem, as Snowball would leave it, and skips both.
  */
 #include "config.h"
 #include "stem.h"
@@ -26,6 +27,15 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#if defined(__GNUC__)
+#define HOT_INLINE inline __attribute__((always_inline))
+#else
+#define HOT_INLINE inline
+#endif
 
 #define TOKEN_MAX 1024   /* longer words are split (lengths fit uint16_t) */
 
@@ -252,7 +262,7 @@ void stemmer_free(stemmer *s)
 
 /* A hash of a word of 3..CACHE_STR bytes from at most four loads: its
  * first and last eight (or four) bytes, and its length. */
-static inline uint64_t word_hash(const char *p, size_t n)
+static HOT_INLINE uint64_t word_hash(const char *p, size_t n)
 {
 	uint64_t a, b;
 	if (n >= 8) {
@@ -278,7 +288,7 @@ static inline uint64_t word_hash(const char *p, size_t n)
 
 /* The n bytes at a and b are the same (3 <= n <= CACHE_STR): a few
  * overlapping loads instead of a call to memcmp. */
-static inline int same_word(const char *a, const char *b, size_t n)
+static HOT_INLINE int same_word(const char *a, const char *b, size_t n)
 {
 	if (n >= 8) {
 		uint64_t x, y;
@@ -331,8 +341,8 @@ static const char *stem_miss(stemmer *s, const char *lower, size_t len, size_t s
 /* stemmer_stem; *same is set when the stem is the word itself (kept in
  * the top bit of an entry's slen, so a hit needs no second comparison).
  * Inline: it runs once a token, and nearly always hits. */
-static inline const char *stem_cached(stemmer *s, const char *lower, size_t len, size_t *outlen,
-				      int *same)
+static HOT_INLINE const char *stem_cached(stemmer *s, const char *lower, size_t len, size_t *outlen,
+					  int *same)
 {
 	/* Snowball English leaves words of one or two letters as they are. */
 	if (len <= 2) {
@@ -345,8 +355,18 @@ static inline const char *stem_cached(stemmer *s, const char *lower, size_t len,
 	size_t set = (size_t)(h & (CACHE_SETS - 1));
 	uint16_t tag = (uint16_t)(h >> 48 | 1); /* never 0 */
 	const uint16_t *tg = s->tags[set];
+#if defined(__SSE2__) && CACHE_WAYS == 8
+	/* the set's eight tags compared at once: bit 2w of hits for way w */
+	__m128i tags = _mm_loadu_si128((const __m128i *)tg);
+	unsigned hits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi16(tags, _mm_set1_epi16((short)tag)));
+	hits &= 0x5555;
+	while (hits) {
+		int w = __builtin_ctz(hits) >> 1;
+		hits &= hits - 1;
+#else
 	for (int w = 0; w < CACHE_WAYS; w++) {
 		if (tg[w] != tag) continue;
+#endif
 		const cache_entry *c = &s->cache[set * CACHE_WAYS + (size_t)w];
 		if (c->klen == len && same_word(c->key, lower, len)) {
 			*outlen = c->slen & 0x7f;
@@ -380,8 +400,8 @@ void tokens_free(tokens *ts)
 /* Store text[a, b) as a new token with its lower form and stem; ascii:
  * the span has no byte >= 0x80 and scan_word has already written its lower
  * form at the arena's end (the arena has room for it and a NUL). */
-static inline void add_token(stemmer *s, tokens *ts, const char *text, uint32_t a, uint32_t b,
-			     uint16_t flags, int ascii)
+static HOT_INLINE void add_token(stemmer *s, tokens *ts, const char *text, uint32_t a, uint32_t b,
+				 uint16_t flags, int ascii, int letters)
 {
 	if (ts->t.n == ts->t.cap) VEC_RESERVE(&ts->t, 1);
 	token *t = &ts->t.v[ts->t.n++];
@@ -405,7 +425,17 @@ static inline void add_token(stemmer *s, tokens *ts, const char *text, uint32_t 
 
 	size_t sl;
 	int same;
-	const char *st = stem_cached(s, ar->data + lo, ll, &sl, &same);
+	/* Snowball English changes only words with letters, or with an
+	 * apostrophe at an end (a word split at TOKEN_MAX can end in one):
+	 * a number keeps its form without a look in the cache, where unique
+	 * figures would miss */
+	const char *st = ar->data + lo;
+	if (letters || st[ll - 1] == '\'') {
+		st = stem_cached(s, st, ll, &sl, &same);
+	} else {
+		sl = ll;
+		same = 1;
+	}
 	if (same) {
 		t->stem = t->lower;
 	} else {
@@ -448,8 +478,8 @@ static inline uint32_t lower_run(const unsigned char *base, uint32_t q, uint32_t
  * sets *flags (TOK_CAP, TOK_UPPER, TOK_DIGIT). While *ascii stays 1, the
  * token's lower form is written to dst[0, end - pos), which must have
  * room for min(end - pos, TOKEN_MAX) + 8 bytes. */
-static inline uint32_t scan_word(const char *text, uint32_t pos, uint32_t end, uint16_t *flags,
-				 int *ascii, char *dst)
+static HOT_INLINE uint32_t scan_word(const char *text, uint32_t pos, uint32_t end, uint16_t *flags,
+				     int *ascii, int *nletters, char *dst)
 {
 	const unsigned char *base = (const unsigned char *)text;
 	const unsigned char *e = base + end;
@@ -573,6 +603,7 @@ static inline uint32_t scan_word(const char *text, uint32_t pos, uint32_t end, u
 		p++;
 	}
 	if (letters >= 2 && uppers == letters) f |= TOK_UPPER;
+	*nletters = letters;
 	*flags = f;
 	return p;
 }
@@ -609,10 +640,11 @@ void stem_tokenize(stemmer *s, const char *text, uint32_t start, uint32_t end, t
 		if (ar->len + room + 1 > ar->cap) strbuf_reserve(ar, room);
 		uint16_t flags;
 		int ascii = 1;
-		uint32_t q = scan_word(text, p, end, &flags, &ascii, ar->data + ar->len);
+		int letters;
+		uint32_t q = scan_word(text, p, end, &flags, &ascii, &letters, ar->data + ar->len);
 		if (ts->t.n == 0) flags |= TOK_FIRST;
 		else if (punct) flags |= TOK_PUNCT_BEFORE;
-		add_token(s, ts, text, p, q, flags, ascii);
+		add_token(s, ts, text, p, q, flags, ascii, letters);
 		punct = 0;
 		p = q;
 	}

@@ -175,6 +175,38 @@ START_TEST(test_stem_cache_same_ends)
 }
 END_TEST
 
+/* Tokens without letters skip the stemmer: their stems must still be
+ * Snowball's, including a number cut at TOKEN_MAX right after an
+ * apostrophe (which Snowball drops). */
+START_TEST(test_stem_letterless)
+{
+	strbuf text = {0};
+	strbuf_puts(&text, "1,000 3.14 1990 12'34 \xD9\xA1\xD9\xA2\xD9\xA3 0.5 7 ");
+	for (int i = 0; i < 600; i++) strbuf_puts(&text, "1'");
+	strbuf_puts(&text, "1");
+	stemmer *s = stemmer_new();
+	struct sb_stemmer *ref = sb_stemmer_new("english", NULL);
+	tokens ts = {0};
+	stem_tokenize(s, text.data, 0, (uint32_t)text.len, &ts);
+	ck_assert_uint_eq(ts.t.n, 9);
+	const token *cut = &ts.t.v[7];
+	ck_assert_uint_eq(cut->lower_len, 1024);
+	ck_assert_int_eq(token_lower(&ts, cut)[1023], '\'');
+	for (size_t i = 0; i < ts.t.n; i++) {
+		const token *t = &ts.t.v[i];
+		const sb_symbol *want = sb_stemmer_stem(ref, (const sb_symbol *)token_lower(&ts, t),
+							(int)t->lower_len);
+		ck_assert_int_eq(t->stem_len, sb_stemmer_length(ref));
+		ck_assert_int_eq(memcmp(token_stem(&ts, t), want, t->stem_len), 0);
+	}
+	ck_assert_uint_eq(cut->stem_len, 1023);
+	tokens_free(&ts);
+	strbuf_free(&text);
+	sb_stemmer_delete(ref);
+	stemmer_free(s);
+}
+END_TEST
+
 START_TEST(test_tokenize_invalid_utf8)
 {
 	/* stray bytes are punctuation, not crashes */
@@ -365,6 +397,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_tokenize_invalid_utf8);
 	tcase_add_test(tc, test_tokenize_lower_forms);
 	tcase_add_test(tc, test_stem_cache_same_ends);
+	tcase_add_test(tc, test_stem_letterless);
 	tcase_add_test(tc, test_arena_reuse_no_growth);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("stem");
