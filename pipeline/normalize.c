@@ -62,6 +62,16 @@ void ntext_free(ntext *t)
 static unsigned char nfc_safe[0x10000 / 8];
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
+/* cp decomposes to itself: no decomposition mapping, and not a Hangul
+ * syllable (which utf8proc decomposes by rule). Such code points are
+ * skipped when looking for second characters, and are NFC-stable on
+ * their own, so the table is built without calling utf8proc for them. */
+static int decomposes_to_itself(utf8proc_int32_t cp)
+{
+	return utf8proc_get_property(cp)->decomp_seqindex == UINT16_MAX &&
+	       !(cp >= 0xAC00 && cp <= 0xD7A3);
+}
+
 static void init_nfc_table(void)
 {
 	static unsigned char second[0x10000 / 8];
@@ -72,6 +82,7 @@ static void init_nfc_table(void)
 	 * combine with what precedes it. */
 	for (utf8proc_int32_t cp = 0; cp < 0x30000; cp++) {
 		if (cp >= 0xD800 && cp < 0xE000) continue;
+		if (decomposes_to_itself(cp)) continue;
 		utf8proc_ssize_t n = utf8proc_decompose_char(cp, buf, 32, UTF8PROC_DECOMPOSE, &bc);
 		for (utf8proc_ssize_t i = 1; i < n && i < 32; i++)
 			if (buf[i] >= 0 && buf[i] < 0x10000)
@@ -81,6 +92,10 @@ static void init_nfc_table(void)
 		if (cp >= 0xD800 && cp < 0xE000) continue;
 		if (second[cp >> 3] & (1u << (cp & 7))) continue;
 		if (utf8proc_get_property(cp)->combining_class != 0) continue;
+		if (decomposes_to_itself(cp)) {
+			nfc_safe[cp >> 3] |= (unsigned char)(1u << (cp & 7));
+			continue;
+		}
 		utf8proc_ssize_t n = utf8proc_decompose_char(cp, buf, 32, UTF8PROC_DECOMPOSE, &bc);
 		if (n <= 0 || n > 32) continue;
 		n = utf8proc_normalize_utf32(buf, n, UTF8PROC_COMPOSE | UTF8PROC_STABLE);

@@ -410,9 +410,12 @@ static uint32_t token_end(const seg *st, uint32_t p, int *term)
 	uint32_t end = st->end;
 	int f = 0;
 	for (;;) {
-		unsigned k = 0;
-		while (p < end && !(k = byte_class[t[p]])) p++;
-		if (p >= end || k == BC_SPACE) break;
+		const unsigned char *q = t + p, *qe = t + end;
+		while (q < qe && !byte_class[*q]) q++;
+		p = (uint32_t)(q - t);
+		if (q == qe) break;
+		unsigned k = byte_class[*q];
+		if (k == BC_SPACE) break;
 		if (k == BC_TERM) {
 			f = 1;
 			p++;

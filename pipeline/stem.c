@@ -636,8 +636,7 @@ void stem_tokenize(stemmer *s, const char *text, uint32_t start, uint32_t end, t
 		/* room for scan_word's lower form (the final period of an
 		 * abbreviation may follow the TOKEN_MAX bytes), then a NUL and
 		 * the arena's own NUL */
-		size_t room = (end - p > TOKEN_MAX ? TOKEN_MAX : end - p) + 16;
-		if (ar->len + room + 1 > ar->cap) strbuf_reserve(ar, room);
+		if (ar->cap - ar->len < TOKEN_MAX + 17) strbuf_reserve(ar, TOKEN_MAX + 16);
 		uint16_t flags;
 		int ascii = 1;
 		int letters;
