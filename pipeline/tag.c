@@ -74,7 +74,7 @@ typedef struct item_hint {
 } item_hint;
 
 /* For a key of the item index: what its entries need of the next token,
- * in all, so that try_items can skip a key none of whose entries can
+ * in all, so that match_items can skip a key none of whose entries can
  * match there (most tokens after "the" are none of the words that its
  * phrases go on with). */
 typedef struct key_hint {
@@ -456,18 +456,20 @@ static void try_item(tagger *t, uint32_t item, const tokens *toks, size_t i)
 	mark_rule(t, it->rule);
 }
 
+/* May an entry of key match at token i? Not if every entry has two
+ * elements or more and none wants the next token (its key_hint). */
+static inline int key_may_match(const tagger *t, uint32_t key, const tokens *toks, size_t i)
+{
+	const key_hint *kh = &t->khint[key];
+	if (kh->any) return 1;
+	if (i + 1 >= toks->t.n || (toks->t.v[i + 1].flags & TOK_PUNCT_BEFORE)) return 0;
+	return (kh->stem & kh_bit(t->stem_id.v[i + 1])) || (kh->exact & kh_bit(t->lower_id.v[i + 1]));
+}
+
 static void try_items(tagger *t, uint32_t key, const tokens *toks, size_t i)
 {
 	const ruleset *rs = t->rs;
 	size_t n = toks->t.n;
-	const key_hint *kh = &t->khint[key];
-	if (!kh->any) {
-		/* every entry has two elements or more and wants a given
-		 * next token */
-		if (i + 1 >= n || (toks->t.v[i + 1].flags & TOK_PUNCT_BEFORE)) return;
-		if (!(kh->stem & kh_bit(t->stem_id.v[i + 1])) && !(kh->exact & kh_bit(t->lower_id.v[i + 1])))
-			return;
-	}
 	for (uint32_t j = rs->index_off[key]; j < rs->index_off[key + 1]; j++) {
 		/* the cheap necessary conditions of try_item first */
 		const item_hint *h = &t->hint[j];
@@ -537,10 +539,12 @@ static void match_items(tagger *t, const tokens *toks)
 	t->pre_off.v[n] = (uint32_t)t->pre_id.n;
 	if (!rs->items.n) return;
 	for (size_t i = 0; i < n; i++) {
-		if (t->stem_id.v[i]) try_items(t, t->stem_id.v[i], toks, i);
-		if (t->lower_id.v[i]) try_items(t, t->lower_id.v[i], toks, i);
+		uint32_t k = t->stem_id.v[i];
+		if (k && key_may_match(t, k, toks, i)) try_items(t, k, toks, i);
+		k = t->lower_id.v[i];
+		if (k && key_may_match(t, k, toks, i)) try_items(t, k, toks, i);
 		for (uint32_t p = t->pre_off.v[i]; p < t->pre_off.v[i + 1]; p++)
-			try_items(t, t->pre_id.v[p], toks, i);
+			if (key_may_match(t, t->pre_id.v[p], toks, i)) try_items(t, t->pre_id.v[p], toks, i);
 		for (size_t a = 0; a < rs->any_items.n; a++) try_item(t, rs->any_items.v[a], toks, i);
 	}
 }
