@@ -801,16 +801,20 @@ int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths, const
 	store_close(r.ro);
 
 	int status = EXIT_OK;
-	if (!r.fatal && store_run_finish(r.st, r.run_id, &r.totals, &e) != 0) set_fatal(&r, &e);
+	int sig = atomic_load(&stop_signal);
+	if (!r.fatal && store_run_finish(r.st, r.run_id, &r.totals, sig ? RUN_INTERRUPTED : RUN_COMPLETE,
+					 &e) != 0)
+		set_fatal(&r, &e);
 	if (r.fatal) {
+		/* the row says so if the database still takes a write */
+		int recorded = store_run_finish(r.st, r.run_id, &r.totals, RUN_FAILED, &e) == 0;
 		fprintf(stderr, "claimcheck: %s\n", r.fatal_msg);
 		fprintf(stderr, "claimcheck: run %lld stopped; what was committed before is kept in %s "
-			"(the run's row is left unfinished); fix the problem and run again to do the rest\n",
-			(long long)r.run_id, opt->db_path);
+			"(%s); fix the problem and run again to do the rest\n", (long long)r.run_id,
+			opt->db_path, recorded ? "the run's status is 'failed'" : "the run's row is left unfinished");
 		status = 3;
 	}
 	store_close(r.st);
-	int sig = atomic_load(&stop_signal);
 	if (sig) {
 		if (status == EXIT_OK)
 			fprintf(stderr, "claimcheck: interrupted by %s: stopped reading input; the %llu "

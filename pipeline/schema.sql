@@ -207,3 +207,13 @@ CREATE TABLE files (
 	run_id       INTEGER REFERENCES runs(id),
 	seen_run     INTEGER REFERENCES runs(id)
 ) WITHOUT ROWID;
+
+-- migration 3
+-- How each run ended: 'running' while it goes (and after it was killed, or
+-- stopped by an error it could not record), 'complete', 'interrupted'
+-- (SIGINT or SIGTERM: it stopped reading input; what it had handled is
+-- committed and a re-run does the rest) or 'failed' (an error stopped it,
+-- such as a full disk; what was committed before is kept). Runs recorded
+-- before this column existed are 'complete' if they have a finish time.
+ALTER TABLE runs ADD COLUMN status TEXT NOT NULL DEFAULT 'running';
+UPDATE runs SET status = 'complete' WHERE finished IS NOT NULL;

@@ -77,7 +77,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_RUN_END] = "UPDATE runs SET finished = " NOW_SQL ", documents = ?2, skipped = ?3,"
 		       " failed = ?4, sentences = ?5, flagged = ?6, tags = ?7, bytes = ?8,"
 		       " hedge_tags = ?9, speculation_tags = ?10, weasel_tags = ?11,"
-		       " source_tags = ?12 WHERE id = ?1",
+		       " source_tags = ?12, status = ?13 WHERE id = ?1",
 	[ST_FILE_DONE] = "INSERT OR REPLACE INTO files (path, size, mtime_ns, ctime_ns, inode, format,"
 			 " ruleset_hash, documents, run_id, seen_run)"
 			 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
@@ -822,14 +822,17 @@ fail:
 void store_run_end(store *s, int64_t run, const run_totals *t)
 {
 	cc_error err;
-	if (store_run_finish(s, run, t, &err) != 0) fprintf(stderr, "claimcheck: %s\n", err.msg);
+	if (store_run_finish(s, run, t, RUN_COMPLETE, &err) != 0)
+		fprintf(stderr, "claimcheck: %s\n", err.msg);
 }
 
-int store_run_finish(store *s, int64_t run, const run_totals *t, cc_error *err)
+int store_run_finish(store *s, int64_t run, const run_totals *t, run_status status, cc_error *err)
 {
+	static const char *const names[] = {"complete", "interrupted", "failed"};
 	cc_error_clear(err);
 	if (s->mode != STORE_WRITE || run <= 0) return 0;
-	if (commit_batch(s, err) < 0) return -1;
+	if (status == RUN_FAILED) rollback_batch(s);
+	else if (commit_batch(s, err) < 0) return -1;
 	sqlite3_stmt *st = s->st[ST_RUN_END];
 	sqlite3_bind_int64(st, 1, run);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)t->documents);
@@ -841,6 +844,7 @@ int store_run_finish(store *s, int64_t run, const run_totals *t, cc_error *err)
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)t->bytes);
 	for (int c = 0; c < CAT__COUNT && c < 4; c++)
 		sqlite3_bind_int64(st, 9 + c, (sqlite3_int64)t->by_category[c]);
+	sqlite3_bind_text(st, 13, names[status], -1, SQLITE_STATIC);
 	int rc = step(s, st);
 	if (rc != SQLITE_OK) {
 		fail(s, err, rc, "cannot record the end of the run");

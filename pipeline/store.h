@@ -22,7 +22,7 @@
 #include "analyze.h"
 #include "ruleset.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 typedef struct store store;
 
@@ -42,12 +42,17 @@ typedef struct run_totals {
 
 /* Start a run row; returns its id. */
 int64_t store_run_begin(store *s, const char *tool_version, const ruleset *rs, const char *args);
-/* Finish the run row with its totals (and commit). */
+/* How a run ended (runs.status). */
+typedef enum run_status { RUN_COMPLETE, RUN_INTERRUPTED, RUN_FAILED } run_status;
+
+/* Finish the run row with its totals, status 'complete' (and commit). */
 void store_run_end(store *s, int64_t run, const run_totals *t);
-/* The same, but a failure (the open batch cannot be committed: disk full,
- * read-only database...) comes back as -1 with err set, nothing printed;
- * 0 on success. */
-int store_run_finish(store *s, int64_t run, const run_totals *t, cc_error *err);
+/* The same with the given status, but a failure (the open batch cannot be
+ * committed: disk full, read-only database...) comes back as -1 with err
+ * set, nothing printed; 0 on success. RUN_FAILED records only the status
+ * (with the totals and the finish time), after rolling back the open
+ * batch: the caller met an error that stops the run. */
+int store_run_finish(store *s, int64_t run, const run_totals *t, run_status status, cc_error *err);
 
 /* 1 if a document with this key exists with this raw hash and was analysed
  * with this ruleset hash and without error; 0 otherwise. */

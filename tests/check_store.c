@@ -259,7 +259,7 @@ START_TEST(schema_created)
 {
 	store *s = open_write();
 	sqlite3 *db = store_db(s);
-	ck_q(db, "SELECT value FROM meta WHERE key = 'schema_version'", "2");
+	ck_q(db, "SELECT value FROM meta WHERE key = 'schema_version'", "3");
 	ck_q(db, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master"
 		 " WHERE type = 'table' ORDER BY name)",
 	     "documents,files,meta,runs,sentences,tags,verdicts");
@@ -354,11 +354,15 @@ static const struct {
 	const char *msg;   /* expected in the error */
 } versions[] = {
 	{"UPDATE meta SET value = '99' WHERE key = 'schema_version'", 0, 0, "schema version 99, newer"},
-	{"UPDATE meta SET value = '3' WHERE key = 'schema_version'", 0, 0, "newer than this claimcheck"},
+	{"UPDATE meta SET value = '4' WHERE key = 'schema_version'", 0, 0, "newer than this claimcheck"},
 	{"DELETE FROM meta WHERE key = 'schema_version'", 0, 0, "not a claimcheck database"},
-	{"UPDATE meta SET value = '2' WHERE key = 'schema_version'", 1, 1, NULL},
-	/* as schema version 1 left it: no files table */
-	{"DROP TABLE files; UPDATE meta SET value = '1' WHERE key = 'schema_version'", 1, 1, NULL},
+	{"UPDATE meta SET value = '3' WHERE key = 'schema_version'", 1, 1, NULL},
+	/* as schema version 2 left it: no runs.status */
+	{"ALTER TABLE runs DROP COLUMN status; UPDATE meta SET value = '2' WHERE key = 'schema_version'",
+	 1, 1, NULL},
+	/* as schema version 1 left it: no files table either */
+	{"DROP TABLE files; ALTER TABLE runs DROP COLUMN status;"
+	 " UPDATE meta SET value = '1' WHERE key = 'schema_version'", 1, 1, NULL},
 };
 
 START_TEST(schema_versions)
@@ -387,8 +391,9 @@ START_TEST(migration_1_to_2)
 {
 	int64_t run;
 	store *s = filled(&run);
-	ck_assert_int_eq(sqlite3_exec(store_db(s), "DROP TABLE files; UPDATE meta SET value = '1'"
-				      " WHERE key = 'schema_version'", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(store_db(s), "DROP TABLE files; ALTER TABLE runs DROP COLUMN status;"
+				      " UPDATE meta SET value = '1' WHERE key = 'schema_version'", NULL, NULL,
+				      NULL), SQLITE_OK);
 	store_close(s);
 
 	/* a reader of a version 1 database works, without the fast path */
@@ -402,9 +407,56 @@ START_TEST(migration_1_to_2)
 	store_close(ro);
 
 	s = open_write();
-	ck_q(store_db(s), "SELECT value FROM meta WHERE key = 'schema_version'", "2");
+	ck_q(store_db(s), "SELECT value FROM meta WHERE key = 'schema_version'", "3");
 	ck_q(store_db(s), "SELECT count(*) FROM files", "0");
 	ck_q(store_db(s), "SELECT key FROM documents", "k1");
+	store_close(s);
+}
+END_TEST
+
+/* Migration 3 adds runs.status: runs with a finish time were complete,
+ * the others are left 'running' (killed, or stopped by an error). */
+START_TEST(migration_2_to_3)
+{
+	int64_t run;
+	store *s = filled(&run);
+	run_totals t = {.documents = 1};
+	store_run_end(s, run, &t);
+	int64_t run2 = store_run_begin(s, "0.1.0", rs, "run news");
+	ck_assert_int_gt(run2, run);
+	ck_assert_int_eq(sqlite3_exec(store_db(s), "ALTER TABLE runs DROP COLUMN status;"
+				      " UPDATE meta SET value = '2' WHERE key = 'schema_version'", NULL, NULL,
+				      NULL), SQLITE_OK);
+	store_close(s);
+	s = open_write();
+	ck_q(store_db(s), "SELECT value FROM meta WHERE key = 'schema_version'", "3");
+	ck_q(store_db(s), "SELECT group_concat(status, ',') FROM (SELECT status FROM runs ORDER BY id)",
+	     "complete,running");
+	store_close(s);
+}
+END_TEST
+
+/* How a run ended: complete, interrupted (its totals committed), or failed
+ * (the open batch rolled back, the status and totals recorded). */
+START_TEST(run_status_recorded)
+{
+	int64_t run;
+	store *s = filled(&run);
+	cc_error err;
+	run_totals t = {.documents = 1};
+	ck_assert_int_eq(store_run_finish(s, run, &t, RUN_INTERRUPTED, &err), 0);
+	ck_q(store_db(s), "SELECT status, documents, finished IS NOT NULL FROM runs", "interrupted|1|1");
+
+	int64_t run2 = store_run_begin(s, "0.1.0", rs, "run news");
+	analysis a;
+	build(&a, "k2", 0);
+	ck_assert_int_eq(store_write(s, run2, &a, rs, &err), 0); /* in the open batch */
+	drop(&a);
+	t.documents = 0;
+	ck_assert_int_eq(store_run_finish(s, run2, &t, RUN_FAILED, &err), 0);
+	ck_q(store_db(s), "SELECT group_concat(status, ',') FROM (SELECT status FROM runs ORDER BY id)",
+	     "interrupted,failed");
+	ck_q(store_db(s), "SELECT group_concat(key, ',') FROM documents", "k1");
 	store_close(s);
 }
 END_TEST
@@ -968,14 +1020,15 @@ START_TEST(run_finish_failure)
 	ck_assert_int_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 	run_totals t = {.documents = 2};
 	cc_error err;
-	ck_assert_int_eq(store_run_finish(s, run, &t, &err), -1);
+	ck_assert_int_eq(store_run_finish(s, run, &t, RUN_COMPLETE, &err), -1);
 	ck_assert_msg(strstr(err.msg, db_path) && strstr(err.msg, "cannot record the end of the run") &&
 		      strstr(err.msg, "another process is writing to it"), "message: %s", err.msg);
 	ck_assert_int_eq(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(other);
-	ck_assert_int_eq(store_run_finish(s, run, &t, &err), 0);
+	ck_q(store_db(s), "SELECT status, finished IS NULL FROM runs", "running|1");
+	ck_assert_int_eq(store_run_finish(s, run, &t, RUN_COMPLETE, &err), 0);
 	ck_assert(!cc_error_isset(&err));
-	ck_q(store_db(s), "SELECT documents, finished IS NOT NULL FROM runs", "2|1");
+	ck_q(store_db(s), "SELECT documents, finished IS NOT NULL, status FROM runs", "2|1|complete");
 	store_close(s);
 }
 END_TEST
@@ -1304,6 +1357,8 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, read_open_with_stale_views);
 	tcase_add_loop_test(tc, schema_versions, 0, sizeof versions / sizeof versions[0]);
 	tcase_add_test(tc, migration_1_to_2);
+	tcase_add_test(tc, migration_2_to_3);
+	tcase_add_test(tc, run_status_recorded);
 	tcase_add_test(tc, not_claimcheck);
 	suite_add_tcase(s, tc);
 

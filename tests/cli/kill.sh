@@ -104,5 +104,7 @@ expect_eq "verdicts unchanged" "$verdicts" \
 expect_eq "verdicts still on the same current tags" "$on_current" "$(q "$db" "SELECT count(*) FROM verdict_tags WHERE current = 1")"
 unfinished=$(q "$db" "SELECT count(*) FROM runs WHERE finished IS NULL")
 [ "$unfinished" -ge 1 ] || fail "no run row left unfinished: were the runs really killed?"
+expect_eq "a killed run stays 'running', a finished one is 'complete'" "0" \
+	"$(q "$db" "SELECT count(*) FROM runs WHERE status <> CASE WHEN finished IS NULL THEN 'running' ELSE 'complete' END")"
 
 finish

@@ -51,12 +51,12 @@ stop_once() {
 	if [ "$done_docs" -le 0 ] || [ "$done_docs" -ge "$total" ]; then
 		fail "$1: $done_docs of $total documents committed (expected some, not all)"
 	fi
-	expect_eq "$1: the run row is finished with the committed totals" "1|$done_docs" \
-		"$(q "$db" "SELECT finished IS NOT NULL, documents FROM runs WHERE id = 1")"
+	expect_eq "$1: the run row is finished with the committed totals" "1|$done_docs|interrupted" \
+		"$(q "$db" "SELECT finished IS NOT NULL, documents, status FROM runs WHERE id = 1")"
 	expect_grep "$1: the message counts them" "the $done_docs documents handled before are committed" "$T/$1.err"
 	"$CLAIMCHECK" run -q -j2 -o "$db" "$C"; expect_status "$1: re-run" 0 $?
-	expect_eq "$1: the re-run does the rest" "$((total - done_docs))|$done_docs" \
-		"$(q "$db" "SELECT documents, skipped FROM runs WHERE id = 2")"
+	expect_eq "$1: the re-run does the rest" "$((total - done_docs))|$done_docs|complete" \
+		"$(q "$db" "SELECT documents, skipped, status FROM runs WHERE id = 2")"
 	expect_eq "$1: same content as an uninterrupted run" "$ref" "$(content "$db")"
 }
 stop_once INT 130 SIGINT
