@@ -2478,18 +2478,58 @@ static plits pattern_literals(const char *s, size_t n, lmemo *memo)
 	return res;
 }
 
-/* Does the literal set ls fit in the automaton's budget of AC_MAX_STATES
- * states, *total of which are taken? Then it takes its share; otherwise
- * (or if it is empty) it is freed. */
-static int ac_take(strset *ls, size_t *total)
+/* The strings the automaton holds so far: a string already there adds
+ * no state (many patterns share the gates of one list, such as the
+ * reporting verbs). Open addressing, by content. */
+typedef struct acseen {
+	const char **v;
+	size_t cap, n;
+} acseen;
+
+static int seen_find(const acseen *a, const char *s, size_t *slot)
 {
-	size_t sum = 0;
-	for (size_t j = 0; j < ls->n; j++) sum += strlen(ls->v[j]);
+	size_t len = strlen(s), i = rs_hash(0, s, len) & (a->cap - 1);
+	while (a->v[i]) {
+		if (strcmp(a->v[i], s) == 0) return 1;
+		i = (i + 1) & (a->cap - 1);
+	}
+	*slot = i;
+	return 0;
+}
+
+static void seen_add(acseen *a, const char *s)
+{
+	size_t slot;
+	if (2 * (a->n + 1) > a->cap) {
+		acseen b = {xcalloc(a->cap ? 2 * a->cap : 1024, sizeof *b.v), a->cap ? 2 * a->cap : 1024, 0};
+		for (size_t i = 0; i < a->cap; i++)
+			if (a->v[i] && !seen_find(&b, a->v[i], &slot)) {
+				b.v[slot] = a->v[i];
+				b.n++;
+			}
+		free(a->v);
+		*a = b;
+	}
+	if (seen_find(a, s, &slot)) return;
+	a->v[slot] = s;
+	a->n++;
+}
+
+/* Does the literal set ls fit in the automaton's budget of AC_MAX_STATES
+ * states, *total of which are taken? Then it takes its share (the length
+ * of its strings that are new: a bound on the states they add); otherwise
+ * (or if it is empty) it is freed. */
+static int ac_take(strset *ls, size_t *total, acseen *seen)
+{
+	size_t sum = 0, slot;
+	for (size_t j = 0; j < ls->n; j++)
+		if (!seen->cap || !seen_find(seen, ls->v[j], &slot)) sum += strlen(ls->v[j]);
 	if (!ls->n || *total + sum > AC_MAX_STATES) {
 		set_free(ls);
 		return 0;
 	}
 	*total += sum;
+	for (size_t j = 0; j < ls->n; j++) seen_add(seen, ls->v[j]);
 	return 1;
 }
 
@@ -2510,11 +2550,12 @@ static void build_prefilter(ruleset *rs, plits *lits, size_t npat)
 	rs->lead = xcalloc(npat + 1, 1);
 	size_t total = 1;
 	uint32_t ngate = 0, nlead = 0;
+	acseen seen = {0};
 	for (size_t k = 0; k < npat; k++) {
 		size_t kept = 0;
 		strsets *g = &lits[k].gates;
 		for (size_t i = 0; i < g->n; i++)
-			if (ac_take(&g->v[i], &total)) g->v[kept++] = g->v[i];
+			if (ac_take(&g->v[i], &total, &seen)) g->v[kept++] = g->v[i];
 		g->n = kept;
 		rs->gated[k] = kept > 0;
 		rs->gate_off[k] = ngate;
@@ -2523,10 +2564,11 @@ static void build_prefilter(ruleset *rs, plits *lits, size_t npat)
 	rs->gate_off[npat] = ngate;
 	for (size_t k = 0; k < npat; k++) {
 		strset *ls = &lits[k].lead;
-		if (!ac_take(ls, &total)) continue;
+		if (!ac_take(ls, &total, &seen)) continue;
 		rs->lead[k] = 1;
 		nlead += (uint32_t)ls->n;
 	}
+	free(seen.v); /* the strings stay in lits */
 	rs->ac_ngate = ngate;
 	rs->nlead = nlead;
 	rs->lead_pat = xcalloc(nlead + 1, sizeof *rs->lead_pat);

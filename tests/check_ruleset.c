@@ -726,6 +726,27 @@ START_TEST(test_odd_fold)
 }
 END_TEST
 
+/* A long list shared by many patterns costs the automaton's budget once:
+ * 400 verbs of 12 letters (4,800 bytes) in 20 patterns (96,000 bytes if
+ * counted per pattern, over the budget of 60,000) are all gates, and the
+ * automaton has no more states than one copy of the list needs. */
+START_TEST(test_gates_shared_list)
+{
+	strbuf b = {0};
+	strbuf_puts(&b, "[list verb]\n");
+	for (int i = 0; i < 400; i++)
+		strbuf_printf(&b, "items = verb%c%c%cwords\n", 'a' + i % 26, 'a' + i / 26 % 26, 'a' + i / 676);
+	for (int r = 0; r < 20; r++)
+		strbuf_printf(&b, "[rule s.r%d]\ncategory = source\npattern = \\b(?:%%{verb})\\s+\\d{%d}\n", r, r + 1);
+	ruleset *rs = load_ok("shared.rules", b.data);
+	ck_assert_uint_eq(rs->patterns.n, 20);
+	for (size_t k = 0; k < 20; k++) ck_assert_msg(rs->gated[k], "pattern %zu has no gate", k);
+	ck_assert_uint_le(rs->ac_nstates, 400 * 12 + 16);
+	ruleset_free(rs);
+	strbuf_free(&b);
+}
+END_TEST
+
 /* Where a pattern's matches may start (find_start_class): the pattern,
  * whether it makes a claim, and the characters after which (it claims)
  * no match starts, among "a Z 0 ' - . _ (". */
@@ -808,6 +829,7 @@ static Suite *make_suite(void)
 	tcase_add_loop_test(tc, test_start_class, 0, sizeof start_cases / sizeof start_cases[0]);
 	tcase_add_loop_test(tc, test_leads, 0, sizeof lead_cases / sizeof lead_cases[0]);
 	tcase_add_test(tc, test_odd_fold);
+	tcase_add_test(tc, test_gates_shared_list);
 	suite_add_tcase(s, tc);
 	return s;
 }
