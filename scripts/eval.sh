@@ -5,8 +5,10 @@
 # (next to the source tree: research-only data, not part of the project; when
 # the folder is missing this says so and goes on) and over the project's own
 # gold files in corpora/gold, and prints one summary table: set, metric,
-# figure, target. A figure below its target is marked; the exit status is 0
-# unless claimcheck itself failed on a set.
+# figure, target. Each set also goes through `claimcheck stream` (the row
+# "stream round trip": one result per record, refused records as error
+# objects). A figure below its target is marked; the exit status is 0
+# unless claimcheck itself failed on a set (or stream lost a record).
 #
 # Environment: CLAIMCHECK (the binary; default: claimcheck on PATH),
 # CLAIMCHECK_RULES (the rules; default: claimcheck's own default),
@@ -106,6 +108,18 @@ for f in $sets; do
 		[ -n "$(v uncertainty cue_exact.f1)" ] && row "$name" "cue F1 (exact)" "$(v uncertainty cue_exact.f1)"
 		row "$name" "precision at score >= 0.5 / 0.9" "$(v uncertainty score50.precision) / $(v uncertainty score90.precision)"
 	fi
+	# the same records through `claimcheck stream`: one result per record,
+	# in order, errors as objects (a record the analysis refuses)
+	nin=$(grep -c . "$f")
+	"$CLAIMCHECK" stream -q <"$f" >"$tmp/stream.jsonl" 2>"$tmp/err"
+	src=$?
+	nout=$(grep -c . "$tmp/stream.jsonl")
+	nerr=$(grep -c '"error":{' "$tmp/stream.jsonl")
+	if [ "$src" -ge 2 ] || [ "$nout" != "$nin" ]; then
+		echo "eval.sh: claimcheck stream on $f: exit $src, $nout results for $nin records" >&2
+		failed=1
+	fi
+	row "$name" "stream round trip" "$nout/$nin results, $nerr error objects"
 	if [ -n "$(v attribution records)" ]; then
 		row "$name" "has-source F1" "$(v attribution has_source.f1)"
 		row "$name" "has-source P / R" "$(v attribution has_source.precision) / $(v attribution has_source.recall)"
