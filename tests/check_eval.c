@@ -347,6 +347,13 @@ START_TEST(test_attribution_nested_cues)
 }
 END_TEST
 
+static void expect_counts(const eval_counts *c, uint64_t tp, uint64_t fp, uint64_t fn)
+{
+	ck_assert_uint_eq(c->tp, tp);
+	ck_assert_uint_eq(c->fp, fp);
+	ck_assert_uint_eq(c->fn, fn);
+}
+
 START_TEST(test_attribution_per_cue)
 {
 	/* one speaker with two cues is two attributions, as in the gold; the
@@ -358,11 +365,8 @@ START_TEST(test_attribution_per_cue)
 	ck_assert_int_eq(add(e, 2, "{\"text\": \"Maria Lopez said no.\", \"sources\": "
 				   "[{\"source\": \"Maria Lopez\", \"cue\": \"said\"}]}"), 0);
 	const eval_result *r = eval_result_get(e);
-	ck_assert_uint_eq(r->att_cue_exact.tp, 3);
-	ck_assert_uint_eq(r->att_cue_exact.fp, 0);
-	ck_assert_uint_eq(r->att_source_exact.tp, 3);
-	ck_assert_uint_eq(r->att_source_exact.fp, 0);
-	ck_assert_uint_eq(r->att_source_exact.fn, 0);
+	expect_counts(&r->att_cue_exact, 3, 0, 0);
+	expect_counts(&r->att_source_exact, 3, 0, 0);
 	eval_free(e);
 }
 END_TEST
