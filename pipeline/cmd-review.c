@@ -762,7 +762,7 @@ static void draw_help(session *s)
 		"  z          undo the last verdict or note of this session (repeatable)",
 		"  n          write a note (Enter saves, Esc cancels); kept with the verdict",
 		"  x          clear this claim's verdict",
-		"  r, Tab     judge one rule: select the claim's next rule; c, f, u and x",
+		"  r, Tab     judge one rule: select the claim's next rule; c, f, u, x and n",
 		"             then go to that rule's tags in this sentence (as --set ID/RULE",
 		"             does; `rules stats` counts them), and the claim stays; after",
 		"             the last rule, or with Esc, verdicts go to the claim again",
@@ -1095,10 +1095,50 @@ static void undo(session *s)
 		rule ? " on a rule" : "", had ? " (the earlier verdict is back)" : "");
 }
 
+/* The note of the selected rule's verdicts: on each of its tags' rows (a
+ * rule gets a verdict before its note). */
+static void save_rule_note(session *s, const char *text)
+{
+	const char *rule = sstr(s, s->rules.v[s->sel - 1].rule);
+	size_t done = 0;
+	s->group++;
+	for (size_t i = 0; i < s->tags.n; i++) {
+		if (strcmp(sstr(s, s->tags.v[i].rule), rule) != 0) continue;
+		verdict_key k;
+		verdict_row row;
+		cc_error err;
+		rule_key(s, i, &k);
+		int got = verdict_get(s->db, &k, &row, &err);
+		if (got < 0) {
+			set_msg(s, "Note not saved: %s", err.msg);
+			return;
+		}
+		if (got == 0) continue;
+		push_undo(s, &k, VERDICT_NONE, &row);
+		int rc = verdict_set(s->db, &k, row.verdict, 1, text, s->reviewer, &err);
+		verdict_row_free(&row);
+		if (rc < 0) {
+			undo_entry *u = &s->undo.v[--s->undo.n];
+			verdict_row_free(&u->prev);
+			set_msg(s, "Note not saved: %s", err.msg);
+			return;
+		}
+		done++;
+	}
+	if (!done) return;
+	s->recorded++;
+	set_msg(s, "%s on rule %s (%zu tag%s).", *text ? "Note saved" : "Note removed", rule, done,
+		done == 1 ? "" : "s");
+}
+
 static void save_note(session *s)
 {
 	const char *text = s->edit.data ? s->edit.data : "";
 	if (s->cur >= s->q.items.n) return;
+	if (s->sel) {
+		save_rule_note(s, text);
+		return;
+	}
 	verdict_claim *c = &s->q.items.v[s->cur];
 	if (!s->have_row) {
 		free(s->pending_note);
@@ -1151,7 +1191,24 @@ static void start_note(session *s)
 	strbuf_reset(&s->edit);
 	const char *note = s->pending_note && s->pending_pos == s->cur ? s->pending_note
 			   : s->have_row ? s->row.note : NULL;
+	verdict_row row;
+	int got = 0;
+	if (s->sel) {
+		/* a rule's note goes on its verdict rows: it needs a verdict */
+		const vrule *r = &s->rules.v[s->sel - 1];
+		verdict_key k;
+		cc_error err;
+		if (r->verdict == VERDICT_NONE) {
+			set_msg(s, "Give rule %s a verdict first (c, f or u); its note goes with it.",
+				sstr(s, r->rule));
+			return;
+		}
+		rule_key(s, r->first, &k);
+		got = verdict_get(s->db, &k, &row, &err) == 1;
+		note = got ? row.note : NULL;
+	}
 	if (note) strbuf_puts(&s->edit, note);
+	if (got) verdict_row_free(&row);
 	if (s->edit.data) s->edit.data[s->edit.len] = '\0';
 	s->editing = 1;
 }
@@ -1203,10 +1260,7 @@ static int session_run(session *s)
 			if (s->cur < n) advance(s, 1);
 			break;
 		case 'z': case 'Z': undo(s); break;
-		case 'n': case 'N':
-			if (s->sel) set_msg(s, "A note goes with the claim's verdict: Esc selects the claim.");
-			else start_note(s);
-			break;
+		case 'n': case 'N': start_note(s); break;
 		case 'r': case 'R': case '\t': select_next_rule(s); break;
 		case KEY_ESC:
 			if (s->sel) set_msg(s, "Verdicts go to the claim again.");

@@ -134,7 +134,8 @@ expect_grep "review --status: all five on a claim" "verdicts  5 in the database,
 
 # session 5, in a database of its own: verdicts on single rules. r selects
 # the claim's next rule and c, f, u then judge that rule's tags (one row per
-# tag span, rule set) while the claim stays; z takes a rule verdict back;
+# tag span, rule set) while the claim stays; n then notes the rule's
+# verdict (it needs one first); z takes a rule verdict back;
 # after the last rule, or with Esc, verdicts go to the claim again
 "$CLAIMCHECK" run -q -o "$T/rr.db" "$top_srcdir/corpora/sample"; expect_status "run 2" 0 $?
 "$CLAIMCHECK" review -d "$T/rr.db" -c hedge --list >"$T/hlist"
@@ -157,8 +158,14 @@ send r
 expect verdicts on rule $r1a
 send f
 expect $h1/$r1a: false_positive
+send n
+expect note:
+send sense of the word differs\r
+expect Note saved on rule $r1a
 send r
 expect verdicts on rule $r1b
+send n
+expect Give rule $r1b a verdict first
 send u
 expect $h1/$r1b: unsure
 send z
@@ -202,6 +209,8 @@ expect_eq "c on claim 1 after its rules" "confirmed|tester" "$(q "$T/rr.db" "SEL
 expect_eq "c on rule $r2a of claim 2" "confirmed|tester" "$(vr "$h2" "$r2a" | cut -d, -f1)"
 expect_eq "Esc, then f on claim 2" "false_positive" "$(q "$T/rr.db" "SELECT verdict FROM verdicts
 	WHERE rule = '' AND substr(doc_hash, 1, 8) || '@' || start = '$h2'")"
-expect_grep "the session counts its changes" "4 changes saved this session" "$T/s5.log"
+expect_grep "the session counts its changes" "5 changes saved this session" "$T/s5.log"
+expect_eq "n on rule $r1a: the note on each of its rows" "$n1a" \
+	"$(q "$T/rr.db" "SELECT count(*) FROM verdicts WHERE rule = '$r1a' AND note = 'sense of the word differs'")"
 
 finish
