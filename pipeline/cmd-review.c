@@ -970,14 +970,15 @@ static void push_undo(session *s, const verdict_key *k, verdict_value now, const
 	VEC_PUSH(&s->undo, u);
 }
 
-/* A verdict on every tag of the selected rule (s->sel) in this sentence:
- * one row per tag span, as `review --set ID/RULE` writes them. The claim
- * keeps its place: its own verdict is given with the rule unselected. */
-static void record_rule(session *s, verdict_value v)
+/* Write the rows of the selected rule's tags in this sentence (one per
+ * tag span, as `review --set ID/RULE` does), as one action for undo: with
+ * note NULL, verdict v on each (VERDICT_CLEAR deletes the rows there are);
+ * else the note on each row there is, its verdict kept. Returns the number
+ * of rows written, or -1 with the message set. */
+static long set_rule_rows(session *s, verdict_value v, const char *note)
 {
-	const vrule *r = &s->rules.v[s->sel - 1];
-	const char *rule = sstr(s, r->rule);
-	size_t done = 0;
+	const char *rule = sstr(s, s->rules.v[s->sel - 1].rule);
+	long done = 0;
 	s->group++;
 	for (size_t i = 0; i < s->tags.n; i++) {
 		if (strcmp(sstr(s, s->tags.v[i].rule), rule) != 0) continue;
@@ -990,29 +991,41 @@ static void record_rule(session *s, verdict_value v)
 			dup = s->undo.v[j - 1].key.start == k.start && s->undo.v[j - 1].key.end == k.end;
 		if (dup) continue; /* two tags of the rule on one span: one key */
 		int got = verdict_get(s->db, &k, &prev, &err);
-		if (got < 0 || (v == VERDICT_CLEAR && got == 0)) {
-			if (got < 0) set_msg(s, "Not saved: %s", err.msg);
-			if (got < 0) return;
-			continue;
+		if (got < 0) {
+			set_msg(s, "Not saved: %s", err.msg);
+			return -1;
 		}
-		push_undo(s, &k, v, got ? &prev : NULL);
+		if (!got && (note || v == VERDICT_CLEAR)) continue;
+		push_undo(s, &k, note ? VERDICT_NONE : v, got ? &prev : NULL);
+		int rc = note ? verdict_set(s->db, &k, prev.verdict, 1, note, s->reviewer, &err)
+			      : verdict_set(s->db, &k, v, 0, NULL, s->reviewer, &err);
 		if (got) verdict_row_free(&prev);
-		if (verdict_set(s->db, &k, v, 0, NULL, s->reviewer, &err) < 0) {
+		if (rc < 0) {
 			undo_entry *u = &s->undo.v[--s->undo.n];
 			verdict_row_free(&u->prev);
 			set_msg(s, "Not saved: %s", err.msg);
-			return;
+			return -1;
 		}
 		done++;
 	}
+	if (done) s->recorded++;
+	return done;
+}
+
+/* A verdict on the selected rule's tags; the claim keeps its place: its
+ * own verdict is given with the rule unselected. */
+static void record_rule(session *s, verdict_value v)
+{
+	const char *rule = sstr(s, s->rules.v[s->sel - 1].rule);
+	long done = set_rule_rows(s, v, NULL);
+	if (done < 0) return;
 	if (!done) {
 		set_msg(s, "Rule %s has no verdict to clear here.", rule);
 		return;
 	}
-	s->recorded++;
 	strbuf id = {0};
 	verdict_claim_id(&id, s->q.items.v[s->cur].doc_hash, s->q.items.v[s->cur].start, rule);
-	set_msg(s, "%s: %s (%zu tag%s)", id.data, v == VERDICT_CLEAR ? "verdict cleared" : verdict_name(v),
+	set_msg(s, "%s: %s (%ld tag%s)", id.data, v == VERDICT_CLEAR ? "verdict cleared" : verdict_name(v),
 		done, done == 1 ? "" : "s");
 	strbuf_free(&id);
 }
@@ -1095,40 +1108,14 @@ static void undo(session *s)
 		rule ? " on a rule" : "", had ? " (the earlier verdict is back)" : "");
 }
 
-/* The note of the selected rule's verdicts: on each of its tags' rows (a
- * rule gets a verdict before its note). */
+/* The note of the selected rule's verdicts, on each of its rows (a rule
+ * gets a verdict before its note). */
 static void save_rule_note(session *s, const char *text)
 {
-	const char *rule = sstr(s, s->rules.v[s->sel - 1].rule);
-	size_t done = 0;
-	s->group++;
-	for (size_t i = 0; i < s->tags.n; i++) {
-		if (strcmp(sstr(s, s->tags.v[i].rule), rule) != 0) continue;
-		verdict_key k;
-		verdict_row row;
-		cc_error err;
-		rule_key(s, i, &k);
-		int got = verdict_get(s->db, &k, &row, &err);
-		if (got < 0) {
-			set_msg(s, "Note not saved: %s", err.msg);
-			return;
-		}
-		if (got == 0) continue;
-		push_undo(s, &k, VERDICT_NONE, &row);
-		int rc = verdict_set(s->db, &k, row.verdict, 1, text, s->reviewer, &err);
-		verdict_row_free(&row);
-		if (rc < 0) {
-			undo_entry *u = &s->undo.v[--s->undo.n];
-			verdict_row_free(&u->prev);
-			set_msg(s, "Note not saved: %s", err.msg);
-			return;
-		}
-		done++;
-	}
-	if (!done) return;
-	s->recorded++;
-	set_msg(s, "%s on rule %s (%zu tag%s).", *text ? "Note saved" : "Note removed", rule, done,
-		done == 1 ? "" : "s");
+	long done = set_rule_rows(s, VERDICT_NONE, text);
+	if (done > 0)
+		set_msg(s, "%s on rule %s (%ld tag%s).", *text ? "Note saved" : "Note removed",
+			sstr(s, s->rules.v[s->sel - 1].rule), done, done == 1 ? "" : "s");
 }
 
 static void save_note(session *s)
