@@ -390,8 +390,6 @@ struct evaluator {
 	VEC(cuesrc) acspans; /* cue and source spans of this record's source tags, before merging */
 };
 
-static int cmp_cuesrc(const void *a, const void *b);
-
 evaluator *eval_new(const ruleset *rs, size_t max_errors)
 {
 	evaluator *e = xcalloc(1, sizeof *e);

@@ -652,9 +652,12 @@ START_TEST(test_many_sentences_reuse)
 }
 END_TEST
 
-/* Two threads, each with its own stemmer and tagger, share one ruleset. */
+/* Threads, each with its own stemmer and tagger, share one ruleset: each
+ * tags every case `rounds` times, after waiting at `go` if there is one. */
 typedef struct thread_job {
 	const ruleset *rs;
+	pthread_barrier_t *go;
+	int rounds;
 	int failures;
 } thread_job;
 
@@ -666,24 +669,22 @@ static void *tag_in_thread(void *arg)
 	e.rs = (ruleset *)job->rs;
 	e.st = stemmer_new();
 	e.tg = tagger_new(job->rs);
-	for (int round = 0; round < 20; round++)
+	if (job->go) pthread_barrier_wait(job->go);
+	for (int round = 0; round < job->rounds; round++)
 		for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 			char *got = run(&e, cases[i].sentence);
 			if (strcmp(got, cases[i].want) != 0) job->failures++;
 			free(got);
 		}
-	tagger_free(e.tg);
-	stemmer_free(e.st);
-	tokens_free(&e.toks);
-	VEC_FREE(&e.tags);
-	strbuf_free(&e.doc);
+	e.rs = NULL; /* the caller's */
+	env_free(&e);
 	return NULL;
 }
 
 START_TEST(test_threads_share_ruleset)
 {
 	ruleset *rs = load_text("tag-threads.rules", rules_text);
-	thread_job jobs[2] = {{rs, 0}, {rs, 0}};
+	thread_job jobs[2] = {{rs, NULL, 20, 0}, {rs, NULL, 20, 0}};
 	pthread_t th[2];
 	for (int i = 0; i < 2; i++) ck_assert_int_eq(pthread_create(&th[i], NULL, tag_in_thread, &jobs[i]), 0);
 	for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
@@ -737,47 +738,17 @@ END_TEST
 /* Four threads start tagging the same sentences at once on a fresh rule
  * set: the first use of each pattern JIT-compiles it while the others
  * wait, and every thread gets the single-threaded tags. */
-typedef struct race_job {
-	const ruleset *rs;
-	pthread_barrier_t *go;
-	int failures;
-} race_job;
-
-static void *race_thread(void *arg)
-{
-	race_job *job = arg;
-	env e;
-	memset(&e, 0, sizeof e);
-	e.rs = (ruleset *)job->rs;
-	e.st = stemmer_new();
-	e.tg = tagger_new(job->rs);
-	pthread_barrier_wait(job->go);
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char *got = run(&e, cases[i].sentence);
-		if (strcmp(got, cases[i].want) != 0) job->failures++;
-		free(got);
-	}
-	tagger_free(e.tg);
-	stemmer_free(e.st);
-	tokens_free(&e.toks);
-	VEC_FREE(&e.tags);
-	strbuf_free(&e.doc);
-	return NULL;
-}
-
 START_TEST(test_threads_first_use)
 {
 	for (int round = 0; round < 5; round++) {
 		ruleset *rs = load_text("tag-race.rules", rules_text);
 		pthread_barrier_t go;
 		ck_assert_int_eq(pthread_barrier_init(&go, NULL, 4), 0);
-		race_job jobs[4];
+		thread_job jobs[4];
 		pthread_t th[4];
 		for (int i = 0; i < 4; i++) {
-			jobs[i].rs = rs;
-			jobs[i].go = &go;
-			jobs[i].failures = 0;
-			ck_assert_int_eq(pthread_create(&th[i], NULL, race_thread, &jobs[i]), 0);
+			jobs[i] = (thread_job){rs, &go, 1, 0};
+			ck_assert_int_eq(pthread_create(&th[i], NULL, tag_in_thread, &jobs[i]), 0);
 		}
 		for (int i = 0; i < 4; i++) pthread_join(th[i], NULL);
 		for (int i = 0; i < 4; i++) ck_assert_int_eq(jobs[i].failures, 0);
