@@ -19,6 +19,9 @@
  *    to the sentence; the word before a period is looked up as title,
  *    mid-sentence abbreviation, abbreviation or before-number word, and the
  *    next word as sentence starter.
+ * Inside a sentence, a run of plain tokens (printable ASCII without . ? !
+ * and ')') after spaces can hold none of these: it is only counted, sixteen
+ * bytes at a time, and the token scan resumes before the next other token.
  * The only allocations are the caller's output vector.
  */
 #include "config.h"
@@ -27,6 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ---- the abbreviation set ------------------------------------------------ */
 
@@ -403,6 +409,31 @@ static const unsigned char byte_class[256] = {
 	[0xC2] = BC_LEAD, [0xE1] = BC_LEAD, [0xE2] = BC_LEAD, [0xE3] = BC_LEAD,
 };
 
+/* The first byte in [q, qe) whose byte_class is not 0, or qe. */
+static inline const unsigned char *next_classed(const unsigned char *q, const unsigned char *qe)
+{
+#ifdef __SSE2__
+	/* sixteen bytes at once: the bytes up to ' ', from 0x80 (both
+	 * signed below 0x21) and the terminals are the candidates */
+	const __m128i below = _mm_set1_epi8(0x21), dot = _mm_set1_epi8('.'),
+		      qm = _mm_set1_epi8('?'), ex = _mm_set1_epi8('!');
+	while (qe - q >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)q);
+		__m128i c = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, below), _mm_cmpeq_epi8(v, dot)),
+					 _mm_or_si128(_mm_cmpeq_epi8(v, qm), _mm_cmpeq_epi8(v, ex)));
+		unsigned m = (unsigned)_mm_movemask_epi8(c);
+		while (m) {
+			const unsigned char *r = q + __builtin_ctz(m);
+			if (byte_class[*r]) return r;
+			m &= m - 1;
+		}
+		q += 16;
+	}
+#endif
+	while (q < qe && !byte_class[*q]) q++;
+	return q;
+}
+
 /* The end of the token at p; *term is set if it holds a terminal. */
 static uint32_t token_end(const seg *st, uint32_t p, int *term)
 {
@@ -410,8 +441,7 @@ static uint32_t token_end(const seg *st, uint32_t p, int *term)
 	uint32_t end = st->end;
 	int f = 0;
 	for (;;) {
-		const unsigned char *q = t + p, *qe = t + end;
-		while (q < qe && !byte_class[*q]) q++;
+		const unsigned char *q = next_classed(t + p, t + end), *qe = t + end;
 		p = (uint32_t)(q - t);
 		if (q == qe) break;
 		unsigned k = byte_class[*q];
@@ -1023,6 +1053,77 @@ static uint32_t process_token(seg *st, uint32_t ts, uint32_t te, int term)
 	return te;
 }
 
+/* ---- plain runs ---------------------------------------------------------- */
+
+/* Bytes of a plain token: printable ASCII but the terminals . ? ! and ')'
+ * (list markers end in '.' or ')'). A token of them, after single-line
+ * white space of spaces, inside a sentence, only counts: no break comes
+ * before it (no newline, bullet or list marker) and none inside or after
+ * it (no terminal). */
+static inline int plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7F && c != '.' && c != '?' && c != '!' && c != ')';
+}
+
+static inline unsigned popcount16(unsigned x)
+{
+	x = x - ((x >> 1) & 0x5555);
+	x = (x & 0x3333) + ((x >> 2) & 0x3333);
+	x = (x + (x >> 4)) & 0x0F0F;
+	return (x + (x >> 8)) & 0x1F;
+}
+
+/* Inside a sentence, at the space p after a token: skip the plain tokens
+ * that follow (adding them to st->ntok) up to the white space before the
+ * first token that is not plain, where the token-by-token scan resumes;
+ * returns that position (p itself if there is nothing to skip). */
+static uint32_t skip_plain(seg *st, uint32_t p)
+{
+	const unsigned char *t = (const unsigned char *)st->t;
+	uint32_t end = st->end;
+	if (p >= end || t[p] != ' ') return p;
+	unsigned n = 0; /* token starts in [p, x): a byte not a space after a space */
+	uint32_t q = p;
+#ifdef __SSE2__
+	const __m128i lo = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F), dot = _mm_set1_epi8('.'),
+		      qm = _mm_set1_epi8('?'), ex = _mm_set1_epi8('!'), cp = _mm_set1_epi8(')'),
+		      sp = _mm_set1_epi8(' ');
+	unsigned prev = 0; /* t[q - 1] is a space (t[p] is, but is no token start) */
+	while (end - q >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(t + q));
+		/* signed: the bytes from 0x80 are below 0x20 too */
+		__m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, lo), _mm_cmpeq_epi8(v, del)),
+					   _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, qm)),
+							_mm_or_si128(_mm_cmpeq_epi8(v, ex), _mm_cmpeq_epi8(v, cp))));
+		unsigned b = (unsigned)_mm_movemask_epi8(bad);
+		unsigned s = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sp));
+		unsigned starts = ~s & (s << 1 | prev) & 0xFFFF;
+		if (b) {
+			unsigned k = (unsigned)__builtin_ctz(b);
+			n += popcount16(starts & ((1u << k) - 1));
+			q += k;
+			goto found;
+		}
+		n += popcount16(starts);
+		prev = s >> 15;
+		q += 16;
+	}
+#endif
+	for (; q < end && plain_byte(t[q]); q++)
+		if (q > p && t[q] != ' ' && t[q - 1] == ' ') n++;
+#ifdef __SSE2__
+found:
+#endif
+	/* q: the first byte that is not plain (or the end); its token, or
+	 * the token it ends, is left to the scan, with the spaces before it */
+	uint32_t x = q;
+	while (q > p && t[q - 1] != ' ') q--;
+	if (q < x) n--; /* that token's start was counted */
+	while (q > p && t[q - 1] == ' ') q--;
+	st->ntok += n;
+	return q;
+}
+
 /* ---- the block ------------------------------------------------------------ */
 
 void segment_block(const segmenter *s, const char *text, uint32_t start, uint32_t end, spanvec *out)
@@ -1038,6 +1139,7 @@ void segment_block(const segmenter *s, const char *text, uint32_t start, uint32_
 	st.tab_ls = NONE;
 	uint32_t p = start;
 	for (;;) {
+		if (st.sent != NONE) p = skip_plain(&st, p);
 		uint32_t ws = p;
 		int nl = 0;
 		/* most tokens follow one space */

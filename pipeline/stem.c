@@ -527,6 +527,8 @@ static HOT_INLINE uint32_t scan_word(const char *text, uint32_t pos, uint32_t en
 			p++;
 			continue;
 		}
+		/* an ASCII byte other than a joiner (' . ,) ends the token */
+		if (b < 0x80 && b != '\'' && b != '.' && b != ',') break;
 		int n;
 		int32_t cp;
 		if (b >= 0x80) *ascii = 0;

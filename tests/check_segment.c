@@ -584,6 +584,53 @@ START_TEST(test_threads)
 }
 END_TEST
 
+/* Inside a sentence, plain tokens (printable ASCII without . ? ! or ')')
+ * are skipped sixteen bytes at a time and only counted; the scan resumes at
+ * the white space before the first other token. _i: the length of the
+ * plain run, so that the token that ends it falls at every offset of
+ * those sixteen bytes, and before a period, a newline, a list marker, a
+ * bullet, a tab or the end of the block. */
+START_TEST(test_plain_runs)
+{
+	static const char *const words[] = {"ab", "c", "def", "gh,", "\"ij\"", "k-l", "mnop", "q's"};
+	strbuf run = {0};
+	strbuf_reserve(&run, (size_t)_i + 16);
+	run.data[0] = '\0';
+	for (size_t w = 0; run.len < (size_t)_i; w++)
+		strbuf_printf(&run, " %s", words[w % 8]);
+	run.len = (size_t)_i; /* cut inside a word: still plain */
+	run.data[run.len] = '\0';
+	while (run.len && run.data[run.len - 1] == ' ') run.data[--run.len] = '\0';
+	strbuf t = {0}, a = {0};
+	strbuf_printf(&a, "Go%s end.", run.data);
+
+	strbuf_printf(&t, "Go%s end. Next part 2. Then 3.", run.data);
+	expect_sentences(shipped, "period", t.data, (const char *[]){a.data, "Next part 2.", "Then 3.", NULL});
+	strbuf_reset(&t);
+	strbuf_printf(&t, "Go%s end.\n\nMore here", run.data);
+	expect_sentences(shipped, "paragraph", t.data, (const char *[]){a.data, "More here", NULL});
+	strbuf_reset(&t);
+	strbuf_printf(&t, "Go%s end \n- one\n- two", run.data);
+	strbuf_reset(&a);
+	strbuf_printf(&a, "Go%s end", run.data);
+	expect_sentences(shipped, "dash items", t.data, (const char *[]){a.data, "- one", "- two", NULL});
+	strbuf_reset(&t);
+	strbuf_printf(&t, "Go%s end \xE2\x80\xA2 one", run.data);
+	expect_sentences(shipped, "bullet", t.data, (const char *[]){a.data, "\xE2\x80\xA2 one", NULL});
+	strbuf_reset(&t);
+	strbuf_printf(&t, "Go%s\tend    here", run.data);
+	strbuf_reset(&a);
+	strbuf_printf(&a, "Go%s\tend    here", run.data);
+	expect_sentences(shipped, "tab", t.data, (const char *[]){a.data, NULL});
+	strbuf_reset(&t);
+	strbuf_printf(&t, "Go%s", run.data);
+	expect_sentences(shipped, "block end", t.data, (const char *[]){t.data, NULL});
+	strbuf_free(&t);
+	strbuf_free(&a);
+	strbuf_free(&run);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *su = suite_create("segment");
@@ -601,6 +648,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_offsets);
 	tcase_add_test(tc, test_large);
 	tcase_add_test(tc, test_random_cover);
+	tcase_add_loop_test(tc, test_plain_runs, 0, 48);
 	tcase_add_test(tc, test_threads);
 	suite_add_tcase(su, tc);
 
