@@ -283,6 +283,17 @@ static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
 	return k;
 }
 
+/* Whether any of the 8 bytes in x is not of class 0: a byte >= 0x80 sets
+ * its top bit; with none, a byte below 0x20 (or one equal to '"' or '\\'
+ * after the xor) borrows and sets it. The borrow can only mark bytes above
+ * the first special one, so the answer is exact. */
+static inline int special8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
+	uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+	return ((x | (x - ones * 0x20) | (q - ones) | (bs - ones)) & high) != 0;
+}
+
 /* s[0..n) as a JSON string; -1 if it is not UTF-8 (b is then partly
  * written: the caller starts the line again) */
 static int put_str(strbuf *b, const char *s, size_t n)
@@ -294,6 +305,12 @@ static int put_str(strbuf *b, const char *s, size_t n)
 	for (;;) {
 		const unsigned char *run = p;
 		for (;;) {
+			while (end - p >= 8) {
+				uint64_t x;
+				memcpy(&x, p, sizeof x);
+				if (special8(x)) break;
+				p += 8;
+			}
 			while (p < end && byte_class[*p] == 0) p++;
 			if (p == end || byte_class[*p] != 2) break;
 			size_t k = utf8_seq(p, end);
