@@ -5,7 +5,8 @@
  * Reads: lines of standard input, each a record {"id", "text", "title", …}
  * parsed by read_jsonl_record (the same as `run`). Adds: for each
  * non-blank line, the explain JSON object (explain.h) with "id" and "line"
- * in front, compact, on one line; a bad record gets the same object with
+ * in front, compact, on one line (written directly, byte for byte what
+ * jansson would print for it); a bad record gets the same object with
  * its "error" set, and the stream goes on. With -j N, batches of records
  * are analysed by N threads (the calling thread is one of them) and
  * written in input order. Output is buffered, and flushed whenever the
@@ -14,8 +15,8 @@
 #include "config.h"
 
 #include <errno.h>
-#include <math.h>
 #include <getopt.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -194,6 +195,12 @@ static inline void sb_lit(strbuf *b, const char *s, size_t n)
 }
 
 #define PUT(b, lit) sb_lit(b, lit, sizeof lit - 1)
+
+/* the strbuf's NUL (sb_need keeps room for it) */
+static inline void sb_end(strbuf *b)
+{
+	if (b->data) b->data[b->len] = '\0';
+}
 
 static inline void sb_sb(strbuf *b, const strbuf *s)
 {
@@ -560,6 +567,7 @@ static void writer_init(writer *wr, const ruleset *rs)
 	PUT(&wr->head, ",\"ruleset\":");
 	ok = ok && put_cstr(&wr->head, ruleset_hash(rs)) == 0;
 	PUT(&wr->head, ",\"document\":{");
+	sb_end(&wr->head);
 	if (!ok) wr->jansson = 1;
 	wr->nrules = ruleset_size(rs);
 	wr->rule_head = xcalloc(wr->nrules ? wr->nrules : 1, sizeof *wr->rule_head);
@@ -576,6 +584,8 @@ static void writer_init(writer *wr, const ruleset *rs)
 		ok = ok && put_real(&wr->rule_weight[i], rc, ri->weight) == 0;
 		PUT(&wr->rule_weight[i], ",\"start\":");
 		wr->rule_ok[i] = (unsigned char)ok;
+		sb_end(&wr->rule_head[i]);
+		sb_end(&wr->rule_weight[i]);
 	}
 	free(rc);
 }
@@ -638,6 +648,7 @@ static void process(const ruleset *rs, const writer *wr, realcache *rc, size_t m
 		s->out.len = 0;
 		process_jansson(rs, a, s->lineno, &s->out);
 	}
+	sb_end(&s->out);
 	strbuf_putc(&s->out, '\n');
 	if (a->failed) {
 		s->failed = 1;
