@@ -2,6 +2,9 @@
  * explain.h — an analysis as a JSON object (jansson): the stable,
  * documented form other tools read (`explain --format json`, and later
  * `stream`). The layout is documented in README.md ("explain JSON").
+ * `stream` writes the same layout directly, without a jansson tree
+ * (put_result in cmd-stream.c): a change to the layout goes into both,
+ * and tests/cli/stream-identity.sh fails when they drift apart.
  *
  * Ownership: explain_json returns a new reference (json_decref).
  */
