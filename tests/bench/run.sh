@@ -12,7 +12,8 @@
 #   run -j1        a fresh database, one worker
 #   run -j2        a fresh database, two workers
 #   re-run         -j2 again over the unchanged corpus (everything is current)
-#   stream         `claimcheck stream` over the JSONL records (n/a while a stub)
+#   stream         `claimcheck stream` over the JSONL records, one worker
+#   stream -j2     the same with two workers (output in input order)
 #
 # and prints MB/s, documents/s, sentences/s, peak RSS, and each run's time
 # per MB as a multiple of wc -w's. MB are 10^6 bytes of input files;
@@ -191,7 +192,8 @@ timed rerun "$bin" run -q -r "$rules" -j2 -o "$db2" "$corpus" >"$dir/out.rerun"
 stream_na=0
 if "$bin" stream --help >/dev/null 2>&1; then
 	timed stream sh -c 'xargs -0 cat <"$1" | "$2" stream -r "$3" >/dev/null' sh "$dir/jsonl0" "$bin" "$rules"
-	[ "$(awk '$1 == "stream" { print $4 }' "$results")" = 0 ] || stream_na=1
+	timed stream2 sh -c 'xargs -0 cat <"$1" | "$2" stream -j2 -r "$3" >/dev/null' sh "$dir/jsonl0" "$bin" "$rules"
+	[ "$(awk '$1 ~ /^stream/ && $4 != 0' "$results")" = "" ] || stream_na=1
 else
 	stream_na=1
 fi
@@ -226,7 +228,10 @@ END {
 	row("re-run (unchanged)", t["rerun"], r["rerun"], bytes, docs, sents)
 	if (stream_na) printf "%-22s %8s %9s %11s %12s %9s %9s\n", "stream (JSONL)", "n/a", "n/a",
 			      "n/a", "n/a", "n/a", "n/a"
-	else row("stream (JSONL)", t["stream"], r["stream"], jbytes, jdocs, jsents)
+	else {
+		row("stream (JSONL)", t["stream"], r["stream"], jbytes, jdocs, jsents)
+		row("stream -j2 (JSONL)", t["stream2"], r["stream2"], jbytes, jdocs, jsents)
+	}
 	printf "\n%.1f MB, %d documents, %d sentences; database %d MB\n", bytes / 1e6, docs, sents, dbmb
 	j1 = bytes / 1e6 / t["j1"]; sp = t["j1"] / t["j2"]; re = t["rerun"] / t["j2"]
 	rss = r["j1"] > r["j2"] ? r["j1"] : r["j2"]; if (r["rerun"] > rss) rss = r["rerun"]
