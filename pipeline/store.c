@@ -90,22 +90,27 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_DATA_VERSION] = "PRAGMA data_version",
 };
 
-/* Sentences and tags go in with multi-row INSERTs: one statement for each
- * number of rows up to ROWS_MAX, prepared when first needed, so a
- * document takes one statement per table (more only past ROWS_MAX rows),
- * and within a statement the cursors stay on the last page of the tables
- * they append to. */
-#define ROWS_MAX 32
-#define SENT_COLS 14
-#define SENT_SHARED 2 /* doc_id, idx: see prepare_rows */
-#define TAG_COLS 16
-#define TAG_SHARED 1  /* doc_id */
-static const char sent_insert[] =
-	"INSERT OR ROLLBACK INTO sentences (doc_id, idx, start, end, kind, ntokens, hedge,"
-	" speculation, weasel, uncertainty, factual, checkworthy, sourced, flagged) VALUES ";
-static const char tag_insert[] =
-	"INSERT OR ROLLBACK INTO tags (doc_id, sentence, idx, rule, category, weight, start, end,"
-	" cue_start, cue_end, cue, source, role, anonymous, source_start, source_end) VALUES ";
+/* Sentences and tags go in with one INSERT ... SELECT per document and
+ * table, reading the rows straight out of the analysis through two
+ * eponymous virtual tables of the write connection (cc_sentence_rows,
+ * cc_tag_rows; see "rows as virtual tables" below). Each value costs SQLite
+ * one xColumn call instead of a bind plus a copy of the parameter, the
+ * statement is the same whatever the number of rows (one prepared
+ * statement per table, not one per row count), and within it the cursors
+ * stay on the last page of the tables they append to. */
+enum { ROWS_SENTENCES, ROWS_TAGS };
+static const struct {
+	const char *table, *vtab, *columns; /* columns: the virtual table's, in this order */
+} row_tables[2] = {
+	[ROWS_SENTENCES] = {"sentences", "cc_sentence_rows",
+			    "doc_id, idx, start, end, kind, ntokens, hedge, speculation, weasel,"
+			    " uncertainty, factual, checkworthy, sourced, flagged"},
+	[ROWS_TAGS] = {"tags", "cc_tag_rows",
+		       "doc_id, sentence, idx, rule, category, weight, start, end, cue_start, cue_end,"
+		       " cue, source, role, anonymous, source_start, source_end"},
+};
+
+struct rowctx;
 
 struct store {
 	sqlite3 *db;
@@ -115,9 +120,13 @@ struct store {
 	unsigned pending; /* documents written in the open transaction */
 	int in_tx;
 	sqlite3_stmt *st[ST__COUNT];
-	sqlite3_stmt *ins_sent[ROWS_MAX], *ins_tag[ROWS_MAX]; /* [n - 1]: n rows */
+	sqlite3_stmt *ins_rows[2]; /* [ROWS_SENTENCES], [ROWS_TAGS]: INSERT ... SELECT */
 	VEC(uint32_t) tagsel;  /* scratch: indexes of the tags to store */
 	VEC(uint32_t) tagsent; /* their sentence numbers */
+	/* The document the virtual tables show while an ins_rows statement
+	 * runs (NULL otherwise: then they are empty), and how many rows. */
+	const struct rowctx *rows;
+	size_t nrows;
 	/* Write mode: `fresh` while no document or file row can exist but the
 	 * ones this connection wrote: the database had none at open and no
 	 * other connection has committed since (PRAGMA data_version, checked
@@ -206,15 +215,6 @@ static void bind_id(sqlite3_stmt *st, int i, int64_t v)
 {
 	if (v > 0) sqlite3_bind_int64(st, i, v);
 	else sqlite3_bind_null(st, i);
-}
-
-/* Bind text[sp) or NULL if the span is empty or out of range. */
-static void bind_span(sqlite3_stmt *st, int i, const strbuf *text, span sp)
-{
-	if (sp.start < sp.end && sp.end <= text->len)
-		sqlite3_bind_text(st, i, text->data + sp.start, (int)(sp.end - sp.start), SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
 }
 
 /* PRAGMA data_version: changes when another connection commits. */
@@ -499,33 +499,7 @@ static int temp_views(store *s, cc_error *err)
 
 /* ---- open / close ------------------------------------------------------ */
 
-/* The INSERT of n rows into a table with ncols columns (s->msg set on
- * failure). Its first `shared` columns are bound once per statement:
- * every row's first column (doc_id) is ?1 and, if shared is 2, its second
- * (idx) ?2 + the row. Row r's other columns are the plain parameters from
- * ?(shared + 1 + r * (ncols - shared)) on. (Numbering every parameter
- * doubles SQLite's time to prepare the statement, and listing the columns
- * out of the table's order costs a copy of each value.) */
-static int prepare_rows(store *s, const char *head, int ncols, int shared, int n,
-			sqlite3_stmt **out)
-{
-	strbuf b = {0};
-	strbuf_puts(&b, head);
-	for (int r = 0; r < n; r++) {
-		strbuf_puts(&b, r ? ",(?1" : "(?1");
-		if (shared == 2 && r) strbuf_printf(&b, ",?2+%d", r);
-		else if (shared == 2) strbuf_puts(&b, ",?2");
-		for (int c = shared; c < ncols; c++) strbuf_puts(&b, ",?");
-		strbuf_putc(&b, ')');
-	}
-	int rc = sqlite3_prepare_v3(s->db, b.data, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
-	if (rc != SQLITE_OK) {
-		snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
-		*out = NULL;
-	}
-	strbuf_free(&b);
-	return rc;
-}
+static int rows_setup(store *s);
 
 /* Busy handler: retry every millisecond for up to STORE_BUSY_MS. SQLite's
  * own busy timeout sleeps up to 100 ms between tries, so it seldom lands
@@ -658,12 +632,7 @@ store *store_open(const char *path, enum store_mode mode, cc_error *err)
 		}
 	}
 	if (mode == STORE_WRITE) {
-		/* the largest ones now: a schema problem shows at open */
-		rc = prepare_rows(s, sent_insert, SENT_COLS, SENT_SHARED, ROWS_MAX,
-				  &s->ins_sent[ROWS_MAX - 1]);
-		if (rc == SQLITE_OK)
-			rc = prepare_rows(s, tag_insert, TAG_COLS, TAG_SHARED, ROWS_MAX,
-					  &s->ins_tag[ROWS_MAX - 1]);
+		rc = rows_setup(s);
 		if (rc != SQLITE_OK) {
 			fail(s, err, rc, "cannot prepare a statement");
 			goto fail;
@@ -702,10 +671,8 @@ void store_close(store *s)
 		if (commit_batch(s, &e) < 0) fprintf(stderr, "claimcheck: %s\n", e.msg);
 	}
 	for (int i = 0; i < ST__COUNT; i++) sqlite3_finalize(s->st[i]);
-	for (int i = 0; i < ROWS_MAX; i++) {
-		sqlite3_finalize(s->ins_sent[i]);
-		sqlite3_finalize(s->ins_tag[i]);
-	}
+	sqlite3_finalize(s->ins_rows[ROWS_SENTENCES]);
+	sqlite3_finalize(s->ins_rows[ROWS_TAGS]);
 	VEC_FREE(&s->tagsel);
 	VEC_FREE(&s->tagsent);
 	free(s->filebits);
@@ -926,7 +893,9 @@ static int insert_document(store *s, sqlite3_stmt *st, int64_t run, const analys
 	return rc;
 }
 
-/* What the row binders need. */
+/* ---- rows as virtual tables -------------------------------------------- */
+
+/* The document whose sentences and tags the virtual tables show. */
 typedef struct rowctx {
 	store *s;
 	int64_t doc;
@@ -934,84 +903,249 @@ typedef struct rowctx {
 	const ruleset *rs;
 } rowctx;
 
-/* Bind row i's columns but the shared ones (prepare_rows) from base + 1 on. */
-typedef void (*bind_row_fn)(sqlite3_stmt *st, int base, size_t i, const rowctx *cx);
+/* cc_sentence_rows and cc_tag_rows: eponymous-only virtual tables (no
+ * CREATE VIRTUAL TABLE; they exist on the write connection only, nothing
+ * of them is written to the file) whose rows are those of s->rows while an
+ * ins_rows statement runs: sentence i, or the i-th tag to store
+ * (s->tagsel.v[i], in sentence s->tagsent.v[i]). Column by column they
+ * hold what the table stores: doc_id, the 1-based idx, the spans, the
+ * texts (not copied: SQLite copies them into the record), NULL for what is
+ * absent. */
+typedef struct rows_vtab {
+	sqlite3_vtab base;
+	store *s;
+	int kind; /* ROWS_SENTENCES or ROWS_TAGS */
+} rows_vtab;
 
-static void bind_sentence(sqlite3_stmt *st, int base, size_t i, const rowctx *cx)
+typedef struct rows_cursor {
+	sqlite3_vtab_cursor base;
+	const rowctx *cx;
+	size_t i, n;
+	/* row i, looked up once rather than for every column */
+	const sentence_rec *sent;
+	const tag *tag;
+	const rule_info *rule;
+	span cue;
+} rows_cursor;
+
+static int rows_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+			sqlite3_vtab **out, char **errmsg)
 {
-	const sentence_rec *r = &cx->a->sents.v[i];
-	sqlite3_bind_int64(st, base + 1, r->start);
-	sqlite3_bind_int64(st, base + 2, r->end);
-	bind_cstr(st, base + 3, block_kind_name(r->kind));
-	sqlite3_bind_int64(st, base + 4, r->ntokens);
-	sqlite3_bind_double(st, base + 5, r->sc.hedge);
-	sqlite3_bind_double(st, base + 6, r->sc.speculation);
-	sqlite3_bind_double(st, base + 7, r->sc.weasel);
-	sqlite3_bind_double(st, base + 8, r->sc.uncertainty);
-	sqlite3_bind_double(st, base + 9, r->sc.factual);
-	sqlite3_bind_double(st, base + 10, r->sc.checkworthy);
-	sqlite3_bind_int(st, base + 11, r->sc.sourced != 0);
-	sqlite3_bind_int(st, base + 12, r->sc.flagged != 0);
+	(void)argc;
+	(void)errmsg;
+	/* argv[0] is the module's name, which says which table this is */
+	int kind = strcmp(argv[0], row_tables[ROWS_TAGS].vtab) == 0 ? ROWS_TAGS : ROWS_SENTENCES;
+	char *decl = xasprintf("CREATE TABLE x(%s)", row_tables[kind].columns);
+	int rc = sqlite3_declare_vtab(db, decl);
+	free(decl);
+	if (rc != SQLITE_OK) return rc;
+#ifdef SQLITE_VTAB_DIRECTONLY
+	sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY); /* not from triggers or views */
+#endif
+	rows_vtab *v = sqlite3_malloc(sizeof *v);
+	if (!v) return SQLITE_NOMEM;
+	memset(v, 0, sizeof *v);
+	v->s = aux;
+	v->kind = kind;
+	*out = &v->base;
+	return SQLITE_OK;
 }
 
-/* Row i of the tags to store: cx->s->tagsel.v[i], in sentence tagsent.v[i]. */
-static void bind_tag(sqlite3_stmt *st, int base, size_t i, const rowctx *cx)
+static int rows_disconnect(sqlite3_vtab *vt)
 {
-	const analysis *a = cx->a;
-	const tag *t = &a->tags.v[cx->s->tagsel.v[i]];
-	const rule_info *ri = ruleset_rule(cx->rs, t->rule);
-	const strbuf *text = &a->nt.text;
-	span cue = t->cue.start < t->cue.end ? t->cue : (span){t->start, t->end};
+	sqlite3_free(vt);
+	return SQLITE_OK;
+}
 
-	sqlite3_bind_int64(st, base + 1, cx->s->tagsent.v[i]); /* sentence */
-	sqlite3_bind_int64(st, base + 2, (sqlite3_int64)i + 1);
-	bind_cstr(st, base + 3, ri->id);
-	bind_cstr(st, base + 4, category_name((category)t->category));
-	sqlite3_bind_double(st, base + 5, ri->weight);
-	sqlite3_bind_int64(st, base + 6, t->start);
-	sqlite3_bind_int64(st, base + 7, t->end);
-	sqlite3_bind_int64(st, base + 8, cue.start);
-	sqlite3_bind_int64(st, base + 9, cue.end);
-	bind_span(st, base + 10, text, cue);
-	if (t->category != CAT_SOURCE) {
-		for (int col = 11; col <= 15; col++) sqlite3_bind_null(st, base + col);
+static int rows_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
+{
+	(void)vt;
+	info->estimatedCost = 100;
+	info->estimatedRows = 100;
+	return SQLITE_OK;
+}
+
+static int rows_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **out)
+{
+	(void)vt;
+	rows_cursor *c = sqlite3_malloc(sizeof *c);
+	if (!c) return SQLITE_NOMEM;
+	memset(c, 0, sizeof *c);
+	*out = &c->base;
+	return SQLITE_OK;
+}
+
+static int rows_close(sqlite3_vtab_cursor *cur)
+{
+	sqlite3_free(cur);
+	return SQLITE_OK;
+}
+
+static void rows_load(rows_cursor *c)
+{
+	if (c->i >= c->n) return;
+	const rowctx *cx = c->cx;
+	if (((rows_vtab *)c->base.pVtab)->kind == ROWS_SENTENCES) {
+		c->sent = &cx->a->sents.v[c->i];
 		return;
 	}
-	bind_span(st, base + 11, text, t->source);
-	bind_span(st, base + 12, text, t->role);
-	sqlite3_bind_int(st, base + 13, t->anonymous != 0);
-	if (t->source.start < t->source.end) {
-		sqlite3_bind_int64(st, base + 14, t->source.start);
-		sqlite3_bind_int64(st, base + 15, t->source.end);
-	} else {
-		sqlite3_bind_null(st, base + 14);
-		sqlite3_bind_null(st, base + 15);
-	}
+	const tag *t = &cx->a->tags.v[cx->s->tagsel.v[c->i]];
+	c->tag = t;
+	c->rule = ruleset_rule(cx->rs, t->rule);
+	c->cue = t->cue.start < t->cue.end ? t->cue : (span){t->start, t->end};
 }
 
-/* Insert n rows with the multi-row statements sts[] (INSERT head, ncols
- * columns), preparing those not prepared yet. The binders set every parameter before each step, so the bindings
- * need no clearing: a stale pointer into an earlier analysis is never
- * read. */
-static int insert_rows(rowctx *cx, sqlite3_stmt **sts, const char *head, int ncols, int shared,
-		       size_t n, bind_row_fn bind)
+static int rows_filter(sqlite3_vtab_cursor *cur, int idxnum, const char *idxstr, int argc,
+		       sqlite3_value **argv)
 {
-	size_t i = 0;
-	while (i < n) {
-		size_t k = n - i < ROWS_MAX ? n - i : ROWS_MAX;
-		if (!sts[k - 1]) {
-			int rc = prepare_rows(cx->s, head, ncols, shared, (int)k, &sts[k - 1]);
-			if (rc != SQLITE_OK) return rc;
-		}
-		sqlite3_stmt *st = sts[k - 1];
-		sqlite3_bind_int64(st, 1, cx->doc);
-		if (shared == 2) sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
-		for (size_t r = 0; r < k; r++) bind(st, shared + (int)r * (ncols - shared), i + r, cx);
-		int rc = step_keep(cx->s, st);
-		if (rc != SQLITE_OK) return rc;
-		i += k;
+	(void)idxnum;
+	(void)idxstr;
+	(void)argc;
+	(void)argv;
+	rows_cursor *c = (rows_cursor *)cur;
+	store *s = ((rows_vtab *)cur->pVtab)->s;
+	c->cx = s->rows;
+	c->i = 0;
+	c->n = s->rows ? s->nrows : 0;
+	rows_load(c);
+	return SQLITE_OK;
+}
+
+static int rows_next(sqlite3_vtab_cursor *cur)
+{
+	rows_cursor *c = (rows_cursor *)cur;
+	c->i++;
+	rows_load(c);
+	return SQLITE_OK;
+}
+
+static int rows_eof(sqlite3_vtab_cursor *cur)
+{
+	const rows_cursor *c = (const rows_cursor *)cur;
+	return c->i >= c->n;
+}
+
+static int rows_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
+{
+	*rowid = (sqlite3_int64)((const rows_cursor *)cur)->i + 1;
+	return SQLITE_OK;
+}
+
+static void result_cstr(sqlite3_context *ctx, const char *v)
+{
+	sqlite3_result_text(ctx, v, (int)strlen(v), SQLITE_STATIC);
+}
+
+/* text[sp), or NULL (nothing) if the span is empty or out of range */
+static void result_span(sqlite3_context *ctx, const strbuf *text, span sp)
+{
+	if (sp.start < sp.end && sp.end <= text->len)
+		sqlite3_result_text(ctx, text->data + sp.start, (int)(sp.end - sp.start), SQLITE_STATIC);
+}
+
+static int sentence_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
+{
+	const rows_cursor *c = (const rows_cursor *)cur;
+	const sentence_rec *r = c->sent;
+	switch (col) {
+	case 0: sqlite3_result_int64(ctx, c->cx->doc); break;
+	case 1: sqlite3_result_int64(ctx, (sqlite3_int64)c->i + 1); break;
+	case 2: sqlite3_result_int64(ctx, r->start); break;
+	case 3: sqlite3_result_int64(ctx, r->end); break;
+	case 4: result_cstr(ctx, block_kind_name(r->kind)); break;
+	case 5: sqlite3_result_int64(ctx, r->ntokens); break;
+	case 6: sqlite3_result_double(ctx, r->sc.hedge); break;
+	case 7: sqlite3_result_double(ctx, r->sc.speculation); break;
+	case 8: sqlite3_result_double(ctx, r->sc.weasel); break;
+	case 9: sqlite3_result_double(ctx, r->sc.uncertainty); break;
+	case 10: sqlite3_result_double(ctx, r->sc.factual); break;
+	case 11: sqlite3_result_double(ctx, r->sc.checkworthy); break;
+	case 12: sqlite3_result_int(ctx, r->sc.sourced != 0); break;
+	case 13: sqlite3_result_int(ctx, r->sc.flagged != 0); break;
 	}
 	return SQLITE_OK;
+}
+
+/* A tag's row; source, role, anonymous and the source span only for
+ * source tags. */
+static int tag_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
+{
+	const rows_cursor *c = (const rows_cursor *)cur;
+	const tag *t = c->tag;
+	const strbuf *text = &c->cx->a->nt.text;
+	switch (col) {
+	case 0: sqlite3_result_int64(ctx, c->cx->doc); break;
+	case 1: sqlite3_result_int64(ctx, c->cx->s->tagsent.v[c->i]); break;
+	case 2: sqlite3_result_int64(ctx, (sqlite3_int64)c->i + 1); break;
+	case 3: result_cstr(ctx, c->rule->id); break;
+	case 4: result_cstr(ctx, category_name((category)t->category)); break;
+	case 5: sqlite3_result_double(ctx, c->rule->weight); break;
+	case 6: sqlite3_result_int64(ctx, t->start); break;
+	case 7: sqlite3_result_int64(ctx, t->end); break;
+	case 8: sqlite3_result_int64(ctx, c->cue.start); break;
+	case 9: sqlite3_result_int64(ctx, c->cue.end); break;
+	case 10: result_span(ctx, text, c->cue); break;
+	default:
+		if (t->category != CAT_SOURCE) break;
+		switch (col) {
+		case 11: result_span(ctx, text, t->source); break;
+		case 12: result_span(ctx, text, t->role); break;
+		case 13: sqlite3_result_int(ctx, t->anonymous != 0); break;
+		case 14:
+			if (t->source.start < t->source.end) sqlite3_result_int64(ctx, t->source.start);
+			break;
+		case 15:
+			if (t->source.start < t->source.end) sqlite3_result_int64(ctx, t->source.end);
+			break;
+		}
+	}
+	return SQLITE_OK;
+}
+
+/* No xCreate: eponymous only. */
+#define ROWS_MODULE(column) {                                              \
+		.iVersion = 1, .xConnect = rows_connect, .xBestIndex = rows_best_index, \
+		.xDisconnect = rows_disconnect, .xOpen = rows_open, .xClose = rows_close, \
+		.xFilter = rows_filter, .xNext = rows_next, .xEof = rows_eof,      \
+		.xColumn = column, .xRowid = rows_rowid,                           \
+	}
+static const sqlite3_module rows_modules[2] = {
+	[ROWS_SENTENCES] = ROWS_MODULE(sentence_column),
+	[ROWS_TAGS] = ROWS_MODULE(tag_column),
+};
+
+/* Write mode: the two virtual tables and their INSERT ... SELECT (s->msg
+ * set on failure; a schema problem shows here, at open). */
+static int rows_setup(store *s)
+{
+	for (int k = ROWS_SENTENCES; k <= ROWS_TAGS; k++) {
+		int rc = sqlite3_create_module_v2(s->db, row_tables[k].vtab, &rows_modules[k], s, NULL);
+		if (rc == SQLITE_OK) {
+			char *sql = xasprintf("INSERT OR ROLLBACK INTO %s (%s) SELECT %s FROM %s",
+					      row_tables[k].table, row_tables[k].columns,
+					      row_tables[k].columns, row_tables[k].vtab);
+			rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+						&s->ins_rows[k], NULL);
+			free(sql);
+		}
+		if (rc != SQLITE_OK) {
+			snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
+			return rc;
+		}
+	}
+	return SQLITE_OK;
+}
+
+/* Insert the n rows of one table for cx's document. */
+static int insert_rows(store *s, const rowctx *cx, int kind, size_t n)
+{
+	if (n == 0) return SQLITE_OK;
+	s->rows = cx;
+	s->nrows = n;
+	int rc = step_keep(s, s->ins_rows[kind]);
+	s->rows = NULL; /* no pointer into the analysis stays behind */
+	s->nrows = 0;
+	return rc;
 }
 
 /* Delete the rows of key, if it has any. Foreign keys are not enforced
@@ -1095,10 +1229,9 @@ static int write_rows(store *s, int64_t run, const analysis *a, const ruleset *r
 			VEC_PUSH(&s->tagsent, (uint32_t)(i + 1));
 		}
 	}
-	rc = insert_rows(&cx, s->ins_sent, sent_insert, SENT_COLS, SENT_SHARED, a->sents.n,
-			 bind_sentence);
+	rc = insert_rows(s, &cx, ROWS_SENTENCES, a->sents.n);
 	if (rc != SQLITE_OK) return rc;
-	return insert_rows(&cx, s->ins_tag, tag_insert, TAG_COLS, TAG_SHARED, s->tagsel.n, bind_tag);
+	return insert_rows(s, &cx, ROWS_TAGS, s->tagsel.n);
 }
 
 int store_write(store *s, int64_t run, const analysis *a, const ruleset *rs, cc_error *err)

@@ -548,12 +548,13 @@ START_TEST(rows_written)
 }
 END_TEST
 
-/* Documents of 1 to 100 sentences, one tag each, a suppressed one more in
+/* Documents of 1 to 1000 sentences, one tag each, a suppressed one more in
  * every third and a source tag more in every fourth: every row lands once,
- * in order, the stored tags numbered 1.. without gaps, whatever number of
- * multi-row statements it takes (up to 32 rows a statement, one statement
- * per size). */
-static const unsigned row_counts[] = {1, 2, 3, 31, 32, 33, 63, 64, 65, 100};
+ * in order, the stored tags numbered 1.. without gaps, whatever the number
+ * of rows the INSERT ... SELECT from the row virtual tables takes (the
+ * counts around 32 and 64 were the sizes of the multi-row statements
+ * before them). */
+static const unsigned row_counts[] = {1, 2, 3, 31, 32, 33, 63, 64, 65, 100, 1000};
 
 START_TEST(many_rows)
 {
@@ -613,6 +614,42 @@ START_TEST(many_rows)
 			 " THEN 'source.per' ELSE 'hedge.modal' END))", n);
 		ck_q(db, sql, "0");
 	}
+	store_close(s);
+}
+END_TEST
+
+/* The virtual tables the writer inserts sentences and tags from
+ * (cc_sentence_rows, cc_tag_rows) exist on the write connection only, show
+ * no rows between writes (no pointer into a finished analysis is read),
+ * leave nothing in the file, and cannot be read through a view or a
+ * trigger of the database. */
+START_TEST(row_tables_private)
+{
+	int64_t run;
+	store *s = filled(&run);
+	sqlite3 *db = store_db(s);
+	ck_q(db, "SELECT count(*) FROM sentences", "2");
+	ck_q(db, "SELECT count(*) FROM cc_sentence_rows", "0");
+	ck_q(db, "SELECT count(*) FROM cc_tag_rows", "0");
+	ck_q(db, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'cc%'", "0");
+	ck_assert_int_ne(sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING cc_tag_rows", NULL, NULL, NULL),
+			 SQLITE_OK);
+#ifdef SQLITE_VTAB_DIRECTONLY
+	/* (a view in the file: a TEMP one is the connection's own) */
+	ck_assert_int_eq(sqlite3_exec(db, "CREATE VIEW v AS SELECT * FROM cc_tag_rows", NULL,
+				      NULL, NULL), SQLITE_OK);
+	ck_assert_int_ne(sqlite3_exec(db, "SELECT * FROM v", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "DROP VIEW v", NULL, NULL, NULL), SQLITE_OK);
+#endif
+	store_close(s);
+
+	cc_error err;
+	s = store_open(db_path, STORE_READ, &err);
+	ck_assert_msg(s != NULL, "%s", err.msg);
+	sqlite3_stmt *st = NULL;
+	ck_assert_int_ne(sqlite3_prepare_v2(store_db(s), "SELECT * FROM cc_tag_rows", -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_finalize(st);
 	store_close(s);
 }
 END_TEST
@@ -1367,6 +1404,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, rows_written);
 	tcase_add_test(tc, rewrite_replaces);
 	tcase_add_test(tc, many_rows);
+	tcase_add_test(tc, row_tables_private);
 	tcase_add_loop_test(tc, is_current, 0, sizeof currency / sizeof currency[0]);
 	tcase_add_test(tc, touch_sets_seen_run);
 	tcase_add_loop_test(tc, file_fast_path, 0, sizeof stamps / sizeof stamps[0]);
