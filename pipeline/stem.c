@@ -333,6 +333,7 @@ static const char *stem_miss(stemmer *s, const char *lower, size_t len, size_t s
 		c->slen = (uint8_t)(rl | (size_t)*same << 7);
 		memcpy(c->key, lower, len);
 		memcpy(c->stem, r, rl);
+		memset(c->stem + rl, 0, CACHE_STR - rl); /* add_token copies the whole field */
 		return c->stem;
 	}
 	return (const char *)r;
@@ -441,8 +442,17 @@ static HOT_INLINE void add_token(stemmer *s, tokens *ts, const char *text, uint3
 	} else {
 		/* st is in the cache or libstemmer's buffer, never in the arena */
 		t->stem = (uint32_t)ar->len;
-		strbuf_reserve(ar, sl + 1);
-		memcpy(ar->data + ar->len, st, sl);
+		uintptr_t at = (uintptr_t)st, c0 = (uintptr_t)s->cache;
+		if (at >= c0 && at < c0 + (size_t)CACHE_SETS * CACHE_WAYS * sizeof *s->cache) {
+			/* a cached stem: its whole field in two loads, no call */
+			if (ar->cap - ar->len < CACHE_STR + 3) strbuf_reserve(ar, CACHE_STR + 2);
+			char *d = ar->data + ar->len;
+			memcpy(d, st, 16);
+			memcpy(d + CACHE_STR - 16, st + CACHE_STR - 16, 16);
+		} else {
+			strbuf_reserve(ar, sl + 1);
+			memcpy(ar->data + ar->len, st, sl);
+		}
 		ar->len += sl;
 		ar->data[ar->len++] = '\0';
 		ar->data[ar->len] = '\0';
