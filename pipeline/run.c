@@ -739,7 +739,13 @@ int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths, const
 	/* A database created by this run holds nothing current: then neither
 	 * the reader nor the workers ask it (nor with --force). */
 	if (opt->force) r.db_existed = 0;
-	if (r.db_existed) r.ro = store_open(opt->db_path, STORE_READ, &e);
+	if (r.db_existed) {
+		r.ro = store_open(opt->db_path, STORE_READ, &e);
+		if (!r.ro) { /* correct, only slower: every document is analysed again */
+			fprintf(stderr, "claimcheck: warning: %s; no document is skipped as current\n", e.msg);
+			cc_error_clear(&e);
+		}
+	}
 	r.run_id = store_run_begin(r.st, PACKAGE_VERSION, rs, opt->args);
 	if (r.run_id < 0) { /* the store printed why */
 		store_close(r.ro);
