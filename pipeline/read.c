@@ -362,6 +362,17 @@ out:
 	return rc;
 }
 
+/* "path#id", without a trip through printf (once a record). */
+static char *record_key(const char *path, const char *id)
+{
+	size_t a = strlen(path), b = strlen(id);
+	char *k = xmalloc(a + b + 2);
+	memcpy(k, path, a);
+	k[a] = '#';
+	memcpy(k + a + 1, id, b + 1);
+	return k;
+}
+
 int read_jsonl_record(const char *path, long lineno, const char *line, size_t len,
 		      document *out, cc_error *err)
 {
@@ -369,7 +380,7 @@ int read_jsonl_record(const char *path, long lineno, const char *line, size_t le
 	out->path = xstrdup(path);
 	out->line = lineno;
 	if (parse_record(line, len, out, err) == 0) {
-		out->key = xasprintf("%s#%s", path, out->id);
+		out->key = record_key(path, out->id);
 		return 0;
 	}
 	err->line = lineno;
