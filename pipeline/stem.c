@@ -620,6 +620,54 @@ static HOT_INLINE uint32_t scan_word(const char *text, uint32_t pos, uint32_t en
 	return p;
 }
 
+#define NONE UINT32_MAX
+
+/* scan_word for the common token: ASCII letters and digits only, ended by
+ * an ASCII byte that cannot join (anything but ' and the . or , that may
+ * join after a digit or a single letter), the end or TOKEN_MAX. Returns
+ * NONE for any other token, which scan_word then reads from its start. */
+static HOT_INLINE uint32_t scan_ascii_word(const char *text, uint32_t pos, uint32_t end,
+					   uint16_t *flags, int *nletters, char *dst)
+{
+	const unsigned char *base = (const unsigned char *)text;
+	uint32_t lim = end - pos > TOKEN_MAX ? pos + TOKEN_MAX : end;
+	uint32_t q = pos;
+	unsigned f = 0, uppers = 0, lowers = 0;
+	if (base[q] >= 'A' && base[q] <= 'Z') f = TOK_CAP;
+	while (q < lim) {
+		unsigned char b = base[q];
+		if (b >= 'a' && b <= 'z') {
+			dst[q - pos] = (char)b;
+			q = lower_run(base, q + 1, lim, dst + (q + 1 - pos));
+			lowers = 1;
+			continue;
+		}
+		if (b >= 'A' && b <= 'Z') {
+			dst[q - pos] = (char)(b + 32);
+			uppers++;
+			q++;
+			continue;
+		}
+		if (b >= '0' && b <= '9') {
+			dst[q - pos] = (char)b;
+			f |= TOK_DIGIT;
+			q++;
+			continue;
+		}
+		if (b >= 0x80 || b == '\'') return NONE;
+		if (b == ',' || b == '.') {
+			unsigned char l = base[q - 1];
+			if (l >= '0' && l <= '9') return NONE;
+			if (b == '.' && q - pos == 1) return NONE;
+		}
+		break;
+	}
+	if (uppers >= 2 && !lowers) f |= TOK_UPPER;
+	*nletters = uppers || lowers;
+	*flags = (uint16_t)f;
+	return q;
+}
+
 void stem_tokenize(stemmer *s, const char *text, uint32_t start, uint32_t end, tokens *ts)
 {
 	const unsigned char *base = (const unsigned char *)text;
@@ -652,7 +700,10 @@ void stem_tokenize(stemmer *s, const char *text, uint32_t start, uint32_t end, t
 		uint16_t flags;
 		int ascii = 1;
 		int letters;
-		uint32_t q = scan_word(text, p, end, &flags, &ascii, &letters, ar->data + ar->len);
+		uint32_t q = b < 0x80 ? scan_ascii_word(text, p, end, &flags, &letters, ar->data + ar->len)
+				      : NONE;
+		if (q == NONE)
+			q = scan_word(text, p, end, &flags, &ascii, &letters, ar->data + ar->len);
 		if (ts->t.n == 0) flags |= TOK_FIRST;
 		else if (punct) flags |= TOK_PUNCT_BEFORE;
 		add_token(s, ts, text, p, q, flags, ascii, letters);

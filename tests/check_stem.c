@@ -54,6 +54,19 @@ static const struct {
 	{"(see: above)", "see/see/see/F above/above/abov/P"},
 	{"  \t ", ""},
 	{"", ""},
+	/* the ASCII fast path hands the token to the full scan at ' (always),
+	 * at . or , after a digit and at . after a single character, and at a
+	 * byte >= 0x80; everywhere else it ends the token itself */
+	{"A. Smith met J.R. Ewing at 3.",
+	 "A/a/a/CF Smith/smith/smith/CP met/met/met/ J.R./j.r./j.r./CU Ewing/ewing/ewe/C at/at/at/ 3/3/3/D"},
+	{"Hi.There x,y 12,345,6 ok. a.b",
+	 "Hi/hi/hi/CF There/there/there/CP x/x/x/ y/y/y/P 12,345/12,345/12,345/D 6/6/6/DP ok/ok/ok/ "
+	 "a.b/a.b/a.b/P"},
+	{"MP3s ABC's AbC q1 Z 7",
+	 "MP3s/mp3s/mp3s/CDF ABC's/abc's/abc/C AbC/abc/abc/C q1/q1/q1/D Z/z/z/C 7/7/7/D"},
+	{"word, 4,5 x'y café's Straße",
+	 "word/word/word/F 4/4/4/DP 5/5/5/DP x'y/x'y/x'i/ café's/café's/café/ Straße/straße/straße/C"},
+	{"IBM'S 1990s rates.", "IBM'S/ibm's/ibm/CUF 1990s/1990s/1990s/D rates/rates/rate/"},
 };
 
 START_TEST(test_tokenize_table)
