@@ -120,6 +120,10 @@ struct tagger {
 	uint8_t (*first)[32];    /* pattern -> bytes a match may start with (PCRE2's start bitmap) */
 	uint8_t *has_first;      /* pattern -> first[] holds something */
 	uint8_t *use_starts;     /* pattern -> run_starts, not one search (see tagger_new) */
+	uint8_t *req;            /* pattern -> an ASCII byte every match contains (PCRE2's
+				  * last code unit; a letter in either case), or 0 */
+	uint8_t *req_limit;      /* pattern -> the offset limit may end its search at the
+				  * last req byte (compiled with PCRE2_USE_OFFSET_LIMIT) */
 	VEC(uint32_t) starts;    /* this sentence's positions not inside a character nor
 				  * right after an ASCII letter (for run_starts) */
 	uint32_t starts_gen;     /* generation in which starts was computed */
@@ -218,6 +222,8 @@ tagger *tagger_new(const ruleset *rs)
 	t->first = xcalloc(np + 1, sizeof *t->first);
 	t->has_first = xcalloc(np + 1, 1);
 	t->use_starts = xcalloc(np + 1, 1);
+	t->req = xcalloc(np + 1, 1);
+	t->req_limit = xcalloc(np + 1, 1);
 	t->lead_head = xcalloc(np + 1, sizeof *t->lead_head);
 	t->lead_gen = xcalloc(np + 1, sizeof *t->lead_gen);
 	t->gate_pat = xcalloc(ngate + 1, sizeof *t->gate_pat);
@@ -243,6 +249,19 @@ tagger *tagger_new(const ruleset *rs)
 		/* a literal inside a lookbehind may end up to lb characters
 		 * (4 bytes each) before the match starts */
 		t->pat_slack[i] = rs->gated[i] && (opts & PCRE2_USE_OFFSET_LIMIT) ? 4 * lb : NO_LIMIT;
+		/* a code unit every match contains, after its start: none in
+		 * the sentence from a start on, no match from there (as
+		 * PCRE2's own search for it, which a search per candidate
+		 * start repeats every time). ASCII punctuation only: a letter
+		 * is in nearly every sentence, near its end */
+		uint32_t lt = 0, lu = 0;
+		pcre2_pattern_info(p->code, PCRE2_INFO_LASTCODETYPE, &lt);
+		pcre2_pattern_info(p->code, PCRE2_INFO_LASTCODEUNIT, &lu);
+		if (lt == 1 && lu > ' ' && lu < 0x7f && !((lu | 0x20) >= 'a' && (lu | 0x20) <= 'z') &&
+		    !(lu >= '0' && lu <= '9')) {
+			t->req[i] = (uint8_t)lu;
+			t->req_limit[i] = (opts & PCRE2_USE_OFFSET_LIMIT) != 0;
+		}
 	}
 	return t;
 }
@@ -292,6 +311,8 @@ void tagger_free(tagger *t)
 	free(t->first);
 	free(t->has_first);
 	free(t->use_starts);
+	free(t->req);
+	free(t->req_limit);
 	free(t->hint);
 	free(t->khint);
 	free(t);
@@ -728,6 +749,13 @@ static int run_leads(tagger *t, size_t pi, const rs_pattern *p, int except, PCRE
 	return run_cands(t, pi, p, except, subj, len, limit, sent, c, n);
 }
 
+/* Where the last byte c is in s[0, len), plus one; 0 if it is not there. */
+static PCRE2_SIZE last_byte(PCRE2_SPTR s, PCRE2_SIZE len, unsigned c)
+{
+	const unsigned char *r = memrchr(s, (int)c, len);
+	return r ? (PCRE2_SIZE)(r - s) + 1 : 0;
+}
+
 static int run_pattern(tagger *t, size_t pi, int except, const char *text, span sent)
 {
 	const rs_pattern *p = except ? &t->rs->xpatterns.v[pi - t->rs->patterns.n] : &t->rs->patterns.v[pi];
@@ -736,6 +764,13 @@ static int run_pattern(tagger *t, size_t pi, int except, const char *text, span 
 	uint32_t opts = 0;
 	PCRE2_SIZE limit = t->pat_slack[pi] == NO_LIMIT ? PCRE2_UNSET
 							: (PCRE2_SIZE)t->pat_end[pi] + t->pat_slack[pi];
+	/* the required byte */
+	if (t->req[pi]) {
+		PCRE2_SIZE r = last_byte(subj, len, t->req[pi]);
+		if (!r) return 0;
+		/* a match starts at or before the byte */
+		if (t->req_limit[pi] && (limit == PCRE2_UNSET || limit > r - 1)) limit = r - 1;
+	}
 	if (t->rs->lead[pi] && !t->odd_fold)
 		return run_leads(t, pi, p, except, subj, len, limit, sent);
 	if (t->use_starts[pi]) return run_starts(t, pi, p, except, subj, len, limit, sent);

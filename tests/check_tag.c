@@ -760,6 +760,92 @@ START_TEST(test_threads_first_use)
 }
 END_TEST
 
+/* A pattern whose every match contains an ASCII punctuation byte (PCRE2's
+ * last code unit) is not run in a sentence without it, and not tried
+ * after its last one. Each pattern is loaded twice, the second time with
+ * an alternative `(*FAIL)` that takes PCRE2's required byte away (and the
+ * word starts and lead strings: PCRE2 searches it from every position):
+ * both must find the same matches, and the first makes no PCRE2 call in
+ * a sentence without the byte. */
+static const char *const req_patterns[] = {
+	"(?<![\\p{L}\\p{N}])\\p{Lu}\\w*,\\s+\\w+",
+	"\\A\\p{Lu}\\w*(?:\\s+\\p{Lu}\\w*)*:",
+	"(?i)said:?\\s+\\w+;",
+	"\\w+\\s+\\(\\w+\\)",
+	"(?<![\\p{L}\\p{N}])(?:Mr|Ms)\\.\\s+\\w+",
+	"(?<![\\p{L}\\p{N}])\\w,\\w+", /* starts right before its last comma */
+};
+
+static const char *const req_sentences[] = {
+	"Ana Ruiz, the mayor, said so, and Bo, too.",
+	"Ana Ruiz said so and Bo did too",
+	"ANA RUIZ: We will see; said Bo: maybe; SAID: no;",
+	"Okafor (HFA) said (twice) it, Ms. Lind and Mr. Bo",
+	"Mr Bo said; so: ,",
+	",",
+	"",
+	"Ruiz,x said",
+	"The Bank (of) Halden, Ms.Lind",
+	"x,yz b,c",
+};
+
+START_TEST(test_required_byte)
+{
+	strbuf rules = {0};
+	size_t np = sizeof req_patterns / sizeof *req_patterns;
+	for (size_t i = 0; i < np; i++) {
+		strbuf_printf(&rules, "[rule a.%zu]\ncategory = hedge\npattern = %s\n", i, req_patterns[i]);
+		strbuf_printf(&rules, "[rule b.%zu]\ncategory = hedge\npattern = (?:%s)|(*FAIL)\n", i,
+			      req_patterns[i]);
+	}
+	env e;
+	env_init(&e, "tag-req.rules", rules.data);
+	for (size_t i = 0; i < np; i++) {
+		uint32_t ta = 0, tb = 0;
+		pcre2_pattern_info(e.rs->patterns.v[2 * i].code, PCRE2_INFO_LASTCODETYPE, &ta);
+		pcre2_pattern_info(e.rs->patterns.v[2 * i + 1].code, PCRE2_INFO_LASTCODETYPE, &tb);
+		ck_assert_msg(ta == 1 && tb == 0, "%s: %u %u", req_patterns[i], ta, tb);
+	}
+	tagger_set_profile(e.tg, 1);
+	size_t ns = sizeof req_sentences / sizeof *req_sentences, total = 0;
+	for (size_t k = 0; k < ns; k++) {
+		char *got = run(&e, req_sentences[k]);
+		strbuf a = {0}, b = {0};
+		strbuf_puts(&a, "");
+		strbuf_puts(&b, "");
+		for (size_t i = 0; i < e.tags.n; i++) {
+			const tag *t = &e.tags.v[i];
+			const char *id = ruleset_rule(e.rs, t->rule)->id;
+			strbuf_printf(id[0] == 'a' ? &a : &b, "%s[%u,%u] ", id + 2, t->start, t->end);
+			total += id[0] == 'a';
+		}
+		ck_assert_msg(strcmp(a.data, b.data) == 0, "%s: %s / %s (%s)", req_sentences[k], a.data,
+			      b.data, got);
+		strbuf_free(&a);
+		strbuf_free(&b);
+		free(got);
+	}
+	ck_assert_uint_eq(total, 12); /* the cases do match */
+	/* no call in a sentence without the byte: pattern 0 needs a comma */
+	tagger_set_profile(e.tg, 1);
+	char *got = run(&e, "Ana Ruiz said so and Bo did too");
+	ck_assert_str_eq(got, "");
+	free(got);
+	const tag_profile *p = tagger_profile(e.tg);
+	ck_assert_uint_eq(p->patterns[0].calls, 0);
+	ck_assert_uint_gt(p->patterns[1].calls, 0);
+	/* nor after the last one: "Bo" comes after the only comma */
+	tagger_set_profile(e.tg, 1);
+	got = run(&e, "Ana, Ruiz Bo");
+	ck_assert_str_eq(got, "a.0[Ana, Ruiz]; b.0[Ana, Ruiz]");
+	free(got);
+	p = tagger_profile(e.tg);
+	ck_assert_uint_eq(p->patterns[0].calls, 1);
+	strbuf_free(&rules);
+	env_free(&e);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("tag");
@@ -779,6 +865,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_threads_share_ruleset);
 	tcase_add_test(tc, test_lazy_jit);
 	tcase_add_test(tc, test_threads_first_use);
+	tcase_add_test(tc, test_required_byte);
 	suite_add_tcase(s, tc);
 	return s;
 }
