@@ -14,6 +14,10 @@
 #   re-run         -j2 again over the unchanged corpus (everything is current)
 #   stream         `claimcheck stream` over the JSONL records, one worker
 #   stream -j2     the same with two workers (output in input order)
+#   pair (--pair)  two independent run -j1 processes side by side, each over
+#                  the whole corpus into its own database: what two cores
+#                  give for twice the work without any sharing between the
+#                  workers, the ceiling to hold the -j2 ratio against
 #
 # and prints MB/s, documents/s, sentences/s, peak RSS, and each run's time
 # per MB as a multiple of wc -w's. MB are 10^6 bytes of input files;
@@ -25,7 +29,7 @@
 # cores show up in every figure, most of all in -j2.
 #
 # Usage: tests/bench/run.sh [--size MB | --quick] [--dir SCRATCH]
-#                           [--claimcheck BINARY] [--corpora DIR] [--keep]
+#                           [--claimcheck BINARY] [--corpora DIR] [--pair] [--keep]
 set -eu
 
 me=$(basename "$0")
@@ -35,10 +39,11 @@ dir=
 bin=
 corpora=
 keep=0
+pair=0
 
 usage() {
 	cat <<EOF
-Usage: $me [--size MB | --quick] [--dir SCRATCH] [--claimcheck BINARY] [--corpora DIR] [--keep]
+Usage: $me [--size MB | --quick] [--dir SCRATCH] [--claimcheck BINARY] [--corpora DIR] [--pair] [--keep]
 
   --size MB        corpus size in MB (default 200)
   --quick          a 20 MB corpus, for trying things
@@ -47,6 +52,8 @@ Usage: $me [--size MB | --quick] [--dir SCRATCH] [--claimcheck BINARY] [--corpor
   --claimcheck B   the binary (default: ./claimcheck, \$top_builddir/claimcheck,
                    or claimcheck on PATH)
   --corpora DIR    the research corpora (default: $src/../shared/corpora)
+  --pair           also time two run -j1 processes side by side (twice the
+                   work): the -j2 ratio this machine gives without sharing
   --keep           keep the databases
 EOF
 }
@@ -60,6 +67,7 @@ while [ $# -gt 0 ]; do
 	--claimcheck) [ $# -ge 2 ] || { usage >&2; exit 2; }; bin=$2; shift 2 ;;
 	--corpora) [ $# -ge 2 ] || { usage >&2; exit 2; }; corpora=$2; shift 2 ;;
 	--keep) keep=1; shift ;;
+	--pair) pair=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "$me: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
 	esac
@@ -189,6 +197,15 @@ timed j1 "$bin" run -q -r "$rules" -j1 -o "$db1" "$corpus" >"$dir/out.j1"
 timed j2 "$bin" run -q -r "$rules" -j2 -o "$db2" "$corpus" >"$dir/out.j2"
 timed rerun "$bin" run -q -r "$rules" -j2 -o "$db2" "$corpus" >"$dir/out.rerun"
 
+if [ $pair = 1 ]; then
+	pa=$dir/bench-pa.db pb=$dir/bench-pb.db
+	rm -f "$pa" "$pa-wal" "$pa-shm" "$pb" "$pb-wal" "$pb-shm"
+	timed pair sh -c '"$1" run -q -r "$2" -j1 -o "$3" "$5" >/dev/null & a=$!
+		"$1" run -q -r "$2" -j1 -o "$4" "$5" >/dev/null; b=$?; wait $a || exit 1; exit $b' \
+		sh "$bin" "$rules" "$pa" "$pb" "$corpus"
+	rm -f "$pa" "$pa-wal" "$pa-shm" "$pb" "$pb-wal" "$pb-shm"
+fi
+
 stream_na=0
 if "$bin" stream --help >/dev/null 2>&1; then
 	timed stream sh -c 'xargs -0 cat <"$1" | "$2" stream -r "$3" >/dev/null' sh "$dir/jsonl0" "$bin" "$rules"
@@ -232,12 +249,14 @@ END {
 		row("stream (JSONL)", t["stream"], r["stream"], jbytes, jdocs, jsents)
 		row("stream -j2 (JSONL)", t["stream2"], r["stream2"], jbytes, jdocs, jsents)
 	}
+	if ("pair" in t) row("2 x run -j1 (--pair)", t["pair"], r["pair"], 2 * bytes, 2 * docs, 2 * sents)
 	printf "\n%.1f MB, %d documents, %d sentences; database %d MB\n", bytes / 1e6, docs, sents, dbmb
 	j1 = bytes / 1e6 / t["j1"]; sp = t["j1"] / t["j2"]; re = t["rerun"] / t["j2"]
 	rss = r["j1"] > r["j2"] ? r["j1"] : r["j2"]; if (r["rerun"] > rss) rss = r["rerun"]
 	printf "\ntargets:\n"
 	printf "  -j1 >= 30 MB/s           %6.1f MB/s   %s\n", j1, (j1 >= 30 ? "ok" : "MISSED")
 	printf "  -j2 >= 1.7x -j1          %6.2fx       %s\n", sp, (sp >= 1.7 ? "ok" : "MISSED")
+	if ("pair" in t) printf "    (two -j1 processes side by side: %.2fx the work of one per unit of time)\n", 2 * t["j1"] / t["pair"]
 	printf "  peak RSS <= 200 MB       %6.0f MB     %s\n", rss / 1024, (rss <= 200 * 1024 ? "ok" : "MISSED")
 	printf "  re-run <= 5%% of -j2 run  %6.1f%%       %s\n", 100 * re, (re <= 0.05 ? "ok" : "MISSED")
 }' "$results"
