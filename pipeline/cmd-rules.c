@@ -1330,7 +1330,8 @@ int cmd_rules(int argc, char **argv)
 	const char *const *paths = rules.n ? rules.v : &def;
 	size_t npaths = rules.n ? rules.n : 1;
 	diags d = {0};
-	ruleset *rs = ruleset_load(paths, npaths, &d);
+	ruleset *rs = !strcmp(action, "check") ? ruleset_load_lint(paths, npaths, &d)
+					       : ruleset_load(paths, npaths, &d);
 	diags_print(&d, stderr);
 	if (!rs || d.errors) {
 		fprintf(stderr, "claimcheck rules: %zu error%s, %zu warning%s\n", d.errors,

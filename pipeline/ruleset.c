@@ -89,6 +89,9 @@ typedef struct loader {
 	strbuf tmp;
 	struct list_exp *lexp; /* per list: its expansions, made once (append_list) */
 	struct lmemo *memo;    /* the literal walk's results by group text (pp_group) */
+	VEC(const raw_val *) ploc, xploc; /* parallel to rs->patterns, rs->xpatterns */
+	VEC(const char *) pfile, xpfile;  /* the files they are in */
+	int lint;              /* ruleset_load_lint: the checks only `rules check` makes */
 } loader;
 
 #define ERR(L, line, col, ...) diags_add((L)->d, DIAG_ERROR, (L)->file, line, col, __VA_ARGS__)
@@ -2997,6 +3000,8 @@ static void compile_rules(loader *L, plitss *lits, plitss *xlits)
 			if (compile_pattern(L, &rr->pattern.v[k], (uint32_t)r, &p, &ls) == 0) {
 				VEC_PUSH(&rs->patterns, p);
 				VEC_PUSH(lits, ls);
+				VEC_PUSH(&L->ploc, &rr->pattern.v[k]);
+				VEC_PUSH(&L->pfile, rr->file);
 			}
 		}
 		x->npat = (uint32_t)rs->patterns.n - x->pat;
@@ -3007,9 +3012,43 @@ static void compile_rules(loader *L, plitss *lits, plitss *xlits)
 			if (compile_pattern(L, &rr->xpattern.v[k], (uint32_t)r, &p, &ls) == 0) {
 				VEC_PUSH(&rs->xpatterns, p);
 				VEC_PUSH(xlits, ls);
+				VEC_PUSH(&L->xploc, &rr->xpattern.v[k]);
+				VEC_PUSH(&L->xpfile, rr->file);
 			}
 		}
 		x->nxpat = (uint32_t)rs->xpatterns.n - x->xpat;
+	}
+}
+
+/*
+ * Warn about each pattern the tagger tries at every byte of the sentences
+ * it runs in (tag.c): PCRE2 knows neither a first code unit nor a start
+ * bitmap, it is not anchored, it has no lead strings (rs->lead: tried only
+ * where one occurs) and no word-start lookbehind (has_after: tried only at
+ * word starts). Gates and a required byte choose the sentences, not the
+ * positions in them, so they do not count. Run after build_prefilter, for
+ * ruleset_load_lint only: a cost, not a fault, so other commands keep quiet.
+ */
+static void lint_every_byte(loader *L)
+{
+	const ruleset *rs = L->rs;
+	size_t np = rs->patterns.n, n = np + rs->xpatterns.n;
+	for (size_t k = 0; k < n; k++) {
+		const rs_pattern *p = k < np ? &rs->patterns.v[k] : &rs->xpatterns.v[k - np];
+		const raw_val *v = k < np ? L->ploc.v[k] : L->xploc.v[k - np];
+		const char *file = k < np ? L->pfile.v[k] : L->xpfile.v[k - np];
+		uint32_t type = 0, all = 0;
+		const uint8_t *map = NULL;
+		if (rs->lead[k] || p->has_after) continue;
+		pcre2_pattern_info(p->code, PCRE2_INFO_FIRSTCODETYPE, &type);
+		if (type != 0) continue;
+		if (pcre2_pattern_info(p->code, PCRE2_INFO_FIRSTBITMAP, &map) == 0 && map) continue;
+		pcre2_pattern_info(p->code, PCRE2_INFO_ALLOPTIONS, &all);
+		if (all & PCRE2_ANCHORED) continue;
+		diags_add(L->d, DIAG_WARNING, file, v->line, v->col,
+			  "pattern is tried at every byte: PCRE2 finds no start set (a leading \\d or \\p{..} in "
+			  "Unicode mode gives none); start it with a lookahead for the bytes a match can start "
+			  "with, such as (?=[0-9\\x{80}-\\x{10ffff}]), or at a word start with (?<![\\p{L}\\p{N}])");
 	}
 }
 
@@ -3106,6 +3145,10 @@ static void loader_free(loader *L)
 			for (int k = 0; k < 3; k++) free(L->lexp[i].text[k]);
 	free(L->lexp);
 	lmemo_free(L->memo);
+	VEC_FREE(&L->ploc);
+	VEC_FREE(&L->xploc);
+	VEC_FREE(&L->pfile);
+	VEC_FREE(&L->xpfile);
 }
 
 int ruleset_jit_compile(const ruleset *rs, const rs_pattern *p)
@@ -3125,7 +3168,7 @@ int ruleset_jit_compile(const ruleset *rs, const rs_pattern *p)
 	return s;
 }
 
-ruleset *ruleset_load(const char *const *paths, size_t npaths, diags *d)
+static ruleset *load(const char *const *paths, size_t npaths, diags *d, int lint)
 {
 	ruleset *rs = xcalloc(1, sizeof *rs);
 	if (pthread_mutex_init(&rs->jit_lock, NULL)) die("pthread_mutex_init failed");
@@ -3133,6 +3176,7 @@ ruleset *ruleset_load(const char *const *paths, size_t npaths, diags *d)
 	size_t errors0 = d->errors;
 	L.rs = rs;
 	L.d = d;
+	L.lint = lint;
 	L.st = stemmer_new();
 	rs->seg = segmenter_new();
 	score_weights_default(&rs->weights);
@@ -3158,6 +3202,7 @@ ruleset *ruleset_load(const char *const *paths, size_t npaths, diags *d)
 	}
 	for (size_t i = 0; i < xlits.n; i++) VEC_PUSH(&lits, xlits.v[i]);
 	build_prefilter(rs, lits.v, lits.n);
+	if (L.lint) lint_every_byte(&L);
 	for (size_t i = 0; i < lits.n; i++) {
 		sets_free(&lits.v[i].gates);
 		set_free(&lits.v[i].lead);
@@ -3181,6 +3226,16 @@ ruleset *ruleset_load(const char *const *paths, size_t npaths, diags *d)
 		return NULL;
 	}
 	return rs;
+}
+
+ruleset *ruleset_load(const char *const *paths, size_t npaths, diags *d)
+{
+	return load(paths, npaths, d, 0);
+}
+
+ruleset *ruleset_load_lint(const char *const *paths, size_t npaths, diags *d)
+{
+	return load(paths, npaths, d, 1);
 }
 
 void ruleset_free(ruleset *rs)

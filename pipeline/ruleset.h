@@ -69,6 +69,11 @@ typedef struct ruleset ruleset;
  * name order). Returns NULL if any error was found; all problems (errors
  * and warnings) are appended to d. */
 ruleset *ruleset_load(const char *const *paths, size_t npaths, diags *d);
+/* ruleset_load plus the lint that only `rules check` reports: a warning
+ * for each pattern the tagger tries at every byte of the sentences it runs
+ * in (PCRE2 finds no start set, and no \A, word-start lookbehind or
+ * leading literal narrows it). */
+ruleset *ruleset_load_lint(const char *const *paths, size_t npaths, diags *d);
 void ruleset_free(ruleset *rs); /* NULL is fine */
 
 size_t ruleset_size(const ruleset *rs);

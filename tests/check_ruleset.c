@@ -22,6 +22,16 @@ static ruleset *load1(const char *rel, diags *d)
 	return rs;
 }
 
+/* load1 with the lint of `rules check` (ruleset_load_lint) */
+static ruleset *lint1(const char *rel, diags *d)
+{
+	char *p = xstrdup(test_path(rel));
+	const char *paths[1] = {p};
+	ruleset *rs = ruleset_load_lint(paths, 1, d);
+	free(p);
+	return rs;
+}
+
 /* Index of the diag at line:col whose message contains sub, or -1. */
 static long find_diag(const diags *d, const char *file_suffix, int line, int col, const char *sub)
 {
@@ -210,6 +220,63 @@ START_TEST(test_good_folder)
 	ck_assert_uint_eq(strspn(h, "0123456789abcdef"), 64);
 	ruleset_free(rs);
 	diags_free(&d);
+}
+END_TEST
+
+/* Patterns the tagger would try at every byte of a sentence warn, at
+ * their file:line:col; the same shapes narrowed by a start bitmap, a
+ * word-start lookbehind, \A or a first code unit do not. A gate and a
+ * required comma do not narrow the positions: comma-said still warns. */
+static const struct {
+	int line, col;
+} every_byte_cases[] = {
+	{4, 11},  /* \d first */
+	{8, 11},  /* a lookahead, then \p{Lu} */
+	{9, 18},  /* an except-pattern */
+	{15, 11}, /* gated by "said", a comma required */
+};
+
+START_TEST(test_every_byte)
+{
+	diags d = {0};
+	size_t n = sizeof every_byte_cases / sizeof every_byte_cases[0];
+	ruleset *rs = lint1(BAD("every-byte.rules"), &d);
+	if (!rs || d.warnings != n) dump(&d);
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_uint_eq(d.errors, 0);
+	ck_assert_uint_eq(d.warnings, n);
+	for (size_t k = 0; k < n; k++) {
+		long i = find_diag(&d, "every-byte.rules", every_byte_cases[k].line, every_byte_cases[k].col,
+				   "pattern is tried at every byte: PCRE2 finds no start set");
+		ck_assert_msg(i >= 0, "no every-byte warning at %d:%d", every_byte_cases[k].line,
+			      every_byte_cases[k].col);
+		ck_assert_int_eq(d.items.v[i].severity, DIAG_WARNING);
+		ck_assert_ptr_nonnull(strstr(d.items.v[i].msg, "(?=[0-9\\x{80}-\\x{10ffff}])"));
+	}
+	/* the gate is there, and does not silence the warning */
+	ck_assert_uint_eq(rs->patterns.n, 3);
+	ck_assert_int_eq(rs->gated[2], 1);
+	ruleset_free(rs);
+	diags_free(&d);
+
+	/* a cost, not a fault: commands other than `rules check` keep quiet */
+	diags quiet = {0};
+	rs = load1(BAD("every-byte.rules"), &quiet);
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_uint_eq(quiet.errors + quiet.warnings, 0);
+	ruleset_free(rs);
+	diags_free(&quiet);
+
+	diags ok = {0};
+	rs = lint1(BAD("every-byte-ok.rules"), &ok);
+	if (!rs || ok.warnings) dump(&ok);
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_uint_eq(ok.errors, 0);
+	ck_assert_uint_eq(ok.warnings, 0);
+	ck_assert_uint_eq(rs->patterns.n, 4);
+	ck_assert_int_eq(rs->patterns.v[1].has_after, 1);
+	ruleset_free(rs);
+	diags_free(&ok);
 }
 END_TEST
 
@@ -813,6 +880,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_error_count_exact);
 	tcase_add_test(tc, test_duplicate_id_across_files);
 	tcase_add_test(tc, test_warnings);
+	tcase_add_test(tc, test_every_byte);
 	tcase_add_test(tc, test_missing_paths);
 	tcase_add_test(tc, test_list_lint);
 	tcase_add_loop_test(tc, test_fragment_errors, 0, sizeof frag_cases / sizeof frag_cases[0]);

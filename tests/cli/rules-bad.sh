@@ -24,4 +24,17 @@ echo "Prices may rise." >"$T/a.txt"
 "$CLAIMCHECK" rules check -r "$T/does-not-exist.rules" >"$T/out" 2>"$T/err"; expect_status "missing rule file" 2 $?
 expect_grep "missing rule file named" "does-not-exist.rules" "$T/err"
 
+# a pattern tried at every byte of a sentence: a warning from `rules check`
+# only, at its file:line:col, with exit status 0
+SLOW="$top_srcdir/tests/fixtures/rules-bad/every-byte.rules"
+"$CLAIMCHECK" rules check -r "$SLOW" >"$T/out" 2>"$T/err"; expect_status "rules check with warnings" 0 $?
+expect_grep "every-byte warning at the pattern" "every-byte.rules:4:11: warning: pattern is tried at every byte" "$T/err"
+expect_grep "every-byte warning for an except-pattern" "every-byte.rules:9:18: warning: pattern is tried at every byte" "$T/err"
+expect_grep "warnings counted" "0 errors, 4 warnings" "$T/out"
+"$CLAIMCHECK" rules check -r "$top_srcdir/tests/fixtures/rules-bad/every-byte-ok.rules" >"$T/out" 2>"$T/err"
+expect_status "rules check, narrowed patterns" 0 $?
+expect_eq "narrowed patterns: no warning" "" "$(cat "$T/err")"
+"$CLAIMCHECK" rules list -r "$SLOW" >"$T/out" 2>"$T/err"; expect_status "rules list" 0 $?
+expect_eq "other commands do not warn" "" "$(cat "$T/err")"
+
 finish
