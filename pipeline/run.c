@@ -299,16 +299,29 @@ static void process_job(runner *r, analyzer *az, store *ro, job *j, result *res)
 	analyze_document(az, a);
 }
 
+/* A read-only handle on the run's database, to ask what is current (the
+ * reader's and each worker's own), or NULL: a database this run created
+ * holds nothing current. A handle that cannot be opened costs only time
+ * (what it would have skipped is analysed again), so it is a warning,
+ * printed once per run. */
+static store *open_reader(runner *r)
+{
+	static atomic_flag warned = ATOMIC_FLAG_INIT;
+	if (!r->db_existed) return NULL;
+	cc_error e;
+	cc_error_clear(&e);
+	store *ro = store_open(r->opt->db_path, STORE_READ, &e);
+	if (!ro && !atomic_flag_test_and_set(&warned))
+		fprintf(stderr, "claimcheck: warning: %s; documents already current are analysed again\n",
+			e.msg);
+	return ro;
+}
+
 static void *worker_main(void *arg)
 {
 	runner *r = arg;
 	analyzer *az = analyzer_new(r->rs);
-	store *ro = NULL;
-	if (r->db_existed) {
-		cc_error e;
-		cc_error_clear(&e);
-		ro = store_open(r->opt->db_path, STORE_READ, &e); /* NULL: analyse everything */
-	}
+	store *ro = open_reader(r);
 	job *j;
 	while ((j = queue_pop(&r->jobs)) != NULL) {
 		result *res = queue_pop(&r->free_results);
@@ -739,13 +752,7 @@ int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths, const
 	/* A database created by this run holds nothing current: then neither
 	 * the reader nor the workers ask it (nor with --force). */
 	if (opt->force) r.db_existed = 0;
-	if (r.db_existed) {
-		r.ro = store_open(opt->db_path, STORE_READ, &e);
-		if (!r.ro) { /* correct, only slower: every document is analysed again */
-			fprintf(stderr, "claimcheck: warning: %s; no document is skipped as current\n", e.msg);
-			cc_error_clear(&e);
-		}
-	}
+	r.ro = open_reader(&r);
 	r.run_id = store_run_begin(r.st, PACKAGE_VERSION, rs, opt->args);
 	if (r.run_id < 0) { /* the store printed why */
 		store_close(r.ro);
