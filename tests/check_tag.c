@@ -127,6 +127,30 @@ static char *run(env *e, const char *sentence)
 	return strbuf_steal(&b);
 }
 
+/* Tag the sentence with pairs of rules a.N and b.N (the same pattern, run
+ * two ways) and check that each pair found the same tags: spans, cues and
+ * sources. Returns how many tags the a rules found. */
+static size_t expect_same_pairs(env *e, const char *sentence)
+{
+	char *got = run(e, sentence);
+	strbuf a = {0}, b = {0};
+	size_t n = 0;
+	strbuf_puts(&a, "");
+	strbuf_puts(&b, "");
+	for (size_t i = 0; i < e->tags.n; i++) {
+		const tag *t = &e->tags.v[i];
+		const char *id = ruleset_rule(e->rs, t->rule)->id;
+		strbuf_printf(id[0] == 'a' ? &a : &b, "%s[%u,%u,%u,%u,%u,%u] ", id + 2, t->start, t->end,
+			      t->cue.start, t->cue.end, t->source.start, t->source.end);
+		n += id[0] == 'a';
+	}
+	ck_assert_msg(strcmp(a.data, b.data) == 0, "%s: %s / %s (%s)", sentence, a.data, b.data, got);
+	strbuf_free(&a);
+	strbuf_free(&b);
+	free(got);
+	return n;
+}
+
 static const struct {
 	const char *sentence, *want;
 } cases[] = {
@@ -445,24 +469,7 @@ START_TEST(test_start_positions)
 		ck_assert_int_eq(e.rs->patterns.v[2 * i + 1].has_after, 0);
 	}
 	size_t ns = sizeof start_sentences / sizeof *start_sentences, total = 0;
-	for (size_t k = 0; k < ns; k++) {
-		char *got = run(&e, start_sentences[k]);
-		strbuf a = {0}, b = {0};
-		strbuf_puts(&a, "");
-		strbuf_puts(&b, "");
-		for (size_t i = 0; i < e.tags.n; i++) {
-			const tag *t = &e.tags.v[i];
-			const char *id = ruleset_rule(e.rs, t->rule)->id;
-			strbuf_printf(id[0] == 'a' ? &a : &b, "%s[%u,%u,%u,%u,%u,%u] ", id + 2, t->start,
-				      t->end, t->cue.start, t->cue.end, t->source.start, t->source.end);
-			total += id[0] == 'a';
-		}
-		ck_assert_msg(strcmp(a.data, b.data) == 0, "%s: %s / %s (%s)", start_sentences[k], a.data,
-			      b.data, got);
-		strbuf_free(&a);
-		strbuf_free(&b);
-		free(got);
-	}
+	for (size_t k = 0; k < ns; k++) total += expect_same_pairs(&e, start_sentences[k]);
 	ck_assert_uint_ge(total, 30); /* the cases do match */
 	strbuf_free(&rules);
 	env_free(&e);
@@ -538,23 +545,7 @@ START_TEST(test_lead_starts)
 	}
 	size_t ns = sizeof lead_sentences / sizeof *lead_sentences, total = 0;
 	for (int round = 0; round < 2; round++) {
-		for (size_t k = 0; k < ns; k++) {
-			char *got = run(&e, lead_sentences[k]);
-			strbuf a = {0}, b = {0};
-			strbuf_puts(&a, "");
-			strbuf_puts(&b, "");
-			for (size_t i = 0; i < e.tags.n; i++) {
-				const tag *t = &e.tags.v[i];
-				const char *id = ruleset_rule(e.rs, t->rule)->id;
-				strbuf_printf(id[0] == 'a' ? &a : &b, "%s[%u,%u] ", id + 2, t->start, t->end);
-				total += id[0] == 'a';
-			}
-			ck_assert_msg(strcmp(a.data, b.data) == 0, "%s: %s / %s (%s)", lead_sentences[k], a.data,
-				      b.data, got);
-			strbuf_free(&a);
-			strbuf_free(&b);
-			free(got);
-		}
+		for (size_t k = 0; k < ns; k++) total += expect_same_pairs(&e, lead_sentences[k]);
 	}
 	ck_assert_uint_ge(total, 2 * 60); /* the cases do match */
 	/* the odd case folds are found (by the old search: the automaton
@@ -808,23 +799,7 @@ START_TEST(test_required_byte)
 	}
 	tagger_set_profile(e.tg, 1);
 	size_t ns = sizeof req_sentences / sizeof *req_sentences, total = 0;
-	for (size_t k = 0; k < ns; k++) {
-		char *got = run(&e, req_sentences[k]);
-		strbuf a = {0}, b = {0};
-		strbuf_puts(&a, "");
-		strbuf_puts(&b, "");
-		for (size_t i = 0; i < e.tags.n; i++) {
-			const tag *t = &e.tags.v[i];
-			const char *id = ruleset_rule(e.rs, t->rule)->id;
-			strbuf_printf(id[0] == 'a' ? &a : &b, "%s[%u,%u] ", id + 2, t->start, t->end);
-			total += id[0] == 'a';
-		}
-		ck_assert_msg(strcmp(a.data, b.data) == 0, "%s: %s / %s (%s)", req_sentences[k], a.data,
-			      b.data, got);
-		strbuf_free(&a);
-		strbuf_free(&b);
-		free(got);
-	}
+	for (size_t k = 0; k < ns; k++) total += expect_same_pairs(&e, req_sentences[k]);
 	ck_assert_uint_eq(total, 12); /* the cases do match */
 	/* no call in a sentence without the byte: pattern 0 needs a comma */
 	tagger_set_profile(e.tg, 1);
