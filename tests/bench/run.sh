@@ -168,7 +168,8 @@ echo "corpus: $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB in $(tr
 results=$dir/results
 : >"$results"
 
-# timed NAME CMD...: run under /usr/bin/time -v; records "NAME seconds rss_kb status".
+# timed NAME CMD...: run under /usr/bin/time -v; records "NAME seconds rss_kb status cpu_seconds"
+# (user + system time of the command and its children).
 timed() {
 	name=$1
 	shift
@@ -182,8 +183,9 @@ timed() {
 		for (i = 1; i <= n; i++) s = s * 60 + p[i]
 	}
 	/Maximum resident set size/ { rss = $NF }
-	END { print name, s, rss, st }' "$dir/time.$name" >>"$results"
-	echo "  $name: exit $status, $(tail -n 1 "$results" | awk '{ printf "%.2f s, %.0f MB peak RSS", $2, $3 / 1024 }')" >&2
+	/User time \(seconds\)|System time \(seconds\)/ { cpu += $NF }
+	END { print name, s, rss, st, cpu + 0 }' "$dir/time.$name" >>"$results"
+	echo "  $name: exit $status, $(tail -n 1 "$results" | awk '{ printf "%.2f s (%.2f s CPU), %.0f MB peak RSS", $2, $5, $3 / 1024 }')" >&2
 }
 
 echo "runs (binary $bin, rules $rules):"
@@ -229,27 +231,27 @@ dbmb=$(du -k "$db2" | awk '{ printf "%.0f", $1 / 1024 }')
 echo
 awk -v bytes="$bytes" -v docs="$docs" -v sents="$sents" -v jbytes="$jbytes" -v jdocs="$jdocs" \
     -v jsents="$jsents" -v stream_na="$stream_na" -v dbmb="$dbmb" '
-function row(label, s, rss, b, d, n) {
+function row(label, s, rss, b, d, n, cpu) {
 	if (s <= 0) s = 0.005
-	printf "%-22s %8.2f %9.1f %11.0f %12.0f %9.0f %8.1fx\n", label, s, b / 1e6 / s, d / s, n / s,
-	       rss / 1024, (s / b) / (wc_s / bytes)
+	printf "%-22s %8.2f %8.2f %6.2f %9.1f %11.0f %12.0f %9.0f %8.1fx\n", label, s, cpu, cpu / s,
+	       b / 1e6 / s, d / s, n / s, rss / 1024, (s / b) / (wc_s / bytes)
 }
-{ t[$1] = $2; r[$1] = $3 }
+{ t[$1] = $2; r[$1] = $3; c[$1] = $5 }
 END {
 	wc_s = t["wc"] > 0 ? t["wc"] : 0.005
-	printf "%-22s %8s %9s %11s %12s %9s %9s\n", "", "time s", "MB/s", "docs/s", "sentences/s",
-	       "RSS MB", "x wc -w"
-	row("wc -w", t["wc"], r["wc"], bytes, docs, sents)
-	row("run -j1", t["j1"], r["j1"], bytes, docs, sents)
-	row("run -j2", t["j2"], r["j2"], bytes, docs, sents)
-	row("re-run (unchanged)", t["rerun"], r["rerun"], bytes, docs, sents)
-	if (stream_na) printf "%-22s %8s %9s %11s %12s %9s %9s\n", "stream (JSONL)", "n/a", "n/a",
-			      "n/a", "n/a", "n/a", "n/a"
+	printf "%-22s %8s %8s %6s %9s %11s %12s %9s %9s\n", "", "time s", "CPU s", "cores", "MB/s",
+	       "docs/s", "sentences/s", "RSS MB", "x wc -w"
+	row("wc -w", t["wc"], r["wc"], bytes, docs, sents, c["wc"])
+	row("run -j1", t["j1"], r["j1"], bytes, docs, sents, c["j1"])
+	row("run -j2", t["j2"], r["j2"], bytes, docs, sents, c["j2"])
+	row("re-run (unchanged)", t["rerun"], r["rerun"], bytes, docs, sents, c["rerun"])
+	if (stream_na) printf "%-22s %8s %8s %6s %9s %11s %12s %9s %9s\n", "stream (JSONL)", "n/a",
+			      "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a"
 	else {
-		row("stream (JSONL)", t["stream"], r["stream"], jbytes, jdocs, jsents)
-		row("stream -j2 (JSONL)", t["stream2"], r["stream2"], jbytes, jdocs, jsents)
+		row("stream (JSONL)", t["stream"], r["stream"], jbytes, jdocs, jsents, c["stream"])
+		row("stream -j2 (JSONL)", t["stream2"], r["stream2"], jbytes, jdocs, jsents, c["stream2"])
 	}
-	if ("pair" in t) row("2 x run -j1 (--pair)", t["pair"], r["pair"], 2 * bytes, 2 * docs, 2 * sents)
+	if ("pair" in t) row("2 x run -j1 (--pair)", t["pair"], r["pair"], 2 * bytes, 2 * docs, 2 * sents, c["pair"])
 	printf "\n%.1f MB, %d documents, %d sentences; database %d MB\n", bytes / 1e6, docs, sents, dbmb
 	j1 = bytes / 1e6 / t["j1"]; sp = t["j1"] / t["j2"]; re = t["rerun"] / t["j2"]
 	rss = r["j1"] > r["j2"] ? r["j1"] : r["j2"]; if (r["rerun"] > rss) rss = r["rerun"]
@@ -257,6 +259,9 @@ END {
 	printf "  -j1 >= 30 MB/s           %6.1f MB/s   %s\n", j1, (j1 >= 30 ? "ok" : "MISSED")
 	printf "  -j2 >= 1.7x -j1          %6.2fx       %s\n", sp, (sp >= 1.7 ? "ok" : "MISSED")
 	if ("pair" in t) printf "    (two -j1 processes side by side: %.2fx the work of one per unit of time)\n", 2 * t["j1"] / t["pair"]
+	if (c["j1"] > 0 && c["j2"] > 0)
+		printf "    (CPU time: -j1 %.2f s on %.2f cores, -j2 %.2f s on %.2f cores, %+.0f%% for the same work)\n",
+		       c["j1"], c["j1"] / t["j1"], c["j2"], c["j2"] / t["j2"], 100 * (c["j2"] / c["j1"] - 1)
 	printf "  peak RSS <= 200 MB       %6.0f MB     %s\n", rss / 1024, (rss <= 200 * 1024 ? "ok" : "MISSED")
 	printf "  re-run <= 5%% of -j2 run  %6.1f%%       %s\n", 100 * re, (re <= 0.05 ? "ok" : "MISSED")
 }' "$results"
