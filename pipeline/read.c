@@ -20,9 +20,6 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 /* Bytes looked at for sniffing and for the binary check. */
 #define SNIFF_BYTES 8192
@@ -277,247 +274,6 @@ static int get_opt_string(json_t *obj, const char *name, char **dst, cc_error *e
 	return 0;
 }
 
-/* ---- a record's "text" without jansson's lexer ---------------------------
- *
- * jansson reads a string a byte at a time (about 140 instructions a byte),
- * and a record is nearly all "text". So the text is decoded here, and
- * jansson parses the line with that string's contents taken out (the
- * rest: id, title, url, published, anything else). Only text that jansson
- * would read the same way takes this path: printable bytes, strictly
- * valid UTF-8, the escapes \" \\ \/ \b \f \n \r \t and \uXXXX (a
- * surrogate only in a proper pair); anything else, and any line jansson
- * then refuses, is parsed whole by jansson as before, so errors keep their
- * messages and columns. The line without the string is valid JSON exactly
- * when the whole line is, and the member found is the top-level "text"
- * (the scan below follows JSON's structure; a second "text" is a
- * duplicate key, which jansson refuses). */
-
-static size_t json_ws(const char *s, size_t n, size_t i)
-{
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
-	return i;
-}
-
-/* s[i] is '"': the index after the string's closing quote, or 0. */
-static size_t json_skip_string(const char *s, size_t n, size_t i)
-{
-	for (i++; i < n; i++) {
-		if (s[i] == '"') return i + 1;
-		if (s[i] == '\\') i++;
-	}
-	return 0;
-}
-
-/* The index after the value at s[i], or 0 (as far as a scan can tell:
- * jansson checks the value itself). */
-static size_t json_skip_value(const char *s, size_t n, size_t i)
-{
-	if (i >= n) return 0;
-	if (s[i] == '"') return json_skip_string(s, n, i);
-	if (s[i] == '{' || s[i] == '[') {
-		size_t depth = 0;
-		while (i < n) {
-			char c = s[i];
-			if (c == '"') {
-				i = json_skip_string(s, n, i);
-				if (!i) return 0;
-				continue;
-			}
-			if (c == '{' || c == '[') depth++;
-			else if ((c == '}' || c == ']') && --depth == 0) return i + 1;
-			i++;
-		}
-		return 0;
-	}
-	size_t a = i;
-	while (i < n && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' && s[i] != '\t' &&
-	       s[i] != '\n' && s[i] != '\r' && s[i] != '"')
-		i++;
-	return i > a ? i : 0;
-}
-
-/* Where the top-level "text" string's contents start (after its opening
- * quote), or 0 if the scan finds none. */
-static size_t json_find_text(const char *s, size_t n)
-{
-	size_t i = json_ws(s, n, 0);
-	if (i >= n || s[i] != '{') return 0;
-	i++;
-	for (;;) {
-		i = json_ws(s, n, i);
-		if (i >= n || s[i] != '"') return 0;
-		size_t k = i + 1, ke = json_skip_string(s, n, i);
-		if (!ke) return 0;
-		int is_text = ke - k == 5 && memcmp(s + k, "text\"", 5) == 0;
-		i = json_ws(s, n, ke);
-		if (i >= n || s[i] != ':') return 0;
-		i = json_ws(s, n, i + 1);
-		if (is_text) return i < n && s[i] == '"' ? i + 1 : 0;
-		i = json_skip_value(s, n, i);
-		if (!i) return 0;
-		i = json_ws(s, n, i);
-		if (i >= n || s[i] != ',') return 0;
-		i++;
-	}
-}
-
-/* Length of the strictly valid UTF-8 sequence at s[0, n) (s[0] >= 0x80),
- * or 0: no overlong forms, surrogates or code points above U+10FFFF, as
- * jansson checks. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	if (c < 0xC2) return 0;
-	if (c < 0xE0) return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
-	unsigned char lo = 0x80, hi = 0xBF;
-	if (c < 0xF0) {
-		if (n < 3 || (s[2] & 0xC0) != 0x80) return 0;
-		if (c == 0xE0) lo = 0xA0;
-		else if (c == 0xED) hi = 0x9F;
-		return s[1] >= lo && s[1] <= hi ? 3 : 0;
-	}
-	if (c < 0xF5) {
-		if (n < 4 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80) return 0;
-		if (c == 0xF0) lo = 0x90;
-		else if (c == 0xF4) hi = 0x8F;
-		return s[1] >= lo && s[1] <= hi ? 4 : 0;
-	}
-	return 0;
-}
-
-/* The value of the four hex digits at s[0, 4), or -1. */
-static long hex4(const char *s)
-{
-	long v = 0;
-	for (int i = 0; i < 4; i++) {
-		unsigned char c = (unsigned char)s[i];
-		int d;
-		if (c >= '0' && c <= '9') d = c - '0';
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') d = (c | 0x20) - 'a' + 10;
-		else return -1;
-		v = v << 4 | d;
-	}
-	return v;
-}
-
-/* Decode the string contents at s[i, n) up to the closing quote into dst
- * (room for n - i + 1 bytes): returns the quote's index and sets *dlen,
- * or returns 0 for anything this decoder leaves to jansson. */
-static size_t json_decode_text(const char *s, size_t n, size_t i, char *dst, size_t *dlen)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	char *d = dst;
-	for (;;) {
-#ifdef __SSE2__
-		/* sixteen bytes at a time up to the next quote, backslash,
-		 * control byte or byte >= 0x80 (below 0x20 when signed) */
-		const __m128i sp = _mm_set1_epi8(0x20), qt = _mm_set1_epi8('"'),
-			      bs = _mm_set1_epi8('\\');
-		while (n - i >= 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(u + i));
-			__m128i stop = _mm_or_si128(_mm_cmplt_epi8(v, sp),
-						    _mm_or_si128(_mm_cmpeq_epi8(v, qt), _mm_cmpeq_epi8(v, bs)));
-			unsigned m = (unsigned)_mm_movemask_epi8(stop);
-			_mm_storeu_si128((__m128i *)d, v);
-			if (m) {
-				unsigned k = (unsigned)__builtin_ctz(m);
-				i += k;
-				d += k;
-				break;
-			}
-			i += 16;
-			d += 16;
-		}
-#endif
-		while (i < n && u[i] >= 0x20 && u[i] < 0x80 && u[i] != '"' && u[i] != '\\') *d++ = s[i++];
-		if (i >= n) return 0;
-		unsigned char c = u[i];
-		if (c == '"') {
-			*d = '\0';
-			*dlen = (size_t)(d - dst);
-			return i;
-		}
-		if (c >= 0x80) {
-			size_t k = utf8_len(u + i, n - i);
-			if (!k) return 0;
-			memcpy(d, s + i, k);
-			d += k;
-			i += k;
-			continue;
-		}
-		if (c != '\\' || i + 1 >= n) return 0; /* a control byte */
-		char e = s[i + 1];
-		i += 2;
-		switch (e) {
-		case '"': case '\\': case '/': *d++ = e; continue;
-		case 'b': *d++ = '\b'; continue;
-		case 'f': *d++ = '\f'; continue;
-		case 'n': *d++ = '\n'; continue;
-		case 'r': *d++ = '\r'; continue;
-		case 't': *d++ = '\t'; continue;
-		case 'u': break;
-		default: return 0;
-		}
-		if (n - i < 4) return 0;
-		long cp = hex4(s + i);
-		i += 4;
-		if (cp < 0 || (cp >= 0xDC00 && cp <= 0xDFFF)) return 0;
-		if (cp >= 0xD800 && cp <= 0xDBFF) {
-			if (n - i < 6 || s[i] != '\\' || s[i + 1] != 'u') return 0;
-			long lo = hex4(s + i + 2);
-			if (lo < 0xDC00 || lo > 0xDFFF) return 0;
-			i += 6;
-			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-		}
-		if (cp < 0x80) {
-			*d++ = (char)cp;
-		} else if (cp < 0x800) {
-			*d++ = (char)(0xC0 | cp >> 6);
-			*d++ = (char)(0x80 | (cp & 0x3F));
-		} else if (cp < 0x10000) {
-			*d++ = (char)(0xE0 | cp >> 12);
-			*d++ = (char)(0x80 | (cp >> 6 & 0x3F));
-			*d++ = (char)(0x80 | (cp & 0x3F));
-		} else {
-			*d++ = (char)(0xF0 | cp >> 18);
-			*d++ = (char)(0x80 | (cp >> 12 & 0x3F));
-			*d++ = (char)(0x80 | (cp >> 6 & 0x3F));
-			*d++ = (char)(0x80 | (cp & 0x3F));
-		}
-	}
-}
-
-/* jansson's parse of line[0, len) with the top-level "text" decoded here
- * when it can be (*text, *tlen: the caller frees *text); else of the
- * whole line, *text NULL. */
-static json_t *load_record(const char *line, size_t len, char **text, size_t *tlen,
-			   json_error_t *jerr)
-{
-	const size_t flags = JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL;
-	*text = NULL;
-	size_t body = json_find_text(line, len);
-	if (body) {
-		char *t = xmalloc(len - body + 1);
-		size_t q = json_decode_text(line, len, body, t, tlen);
-		if (q) {
-			/* the line with the string emptied: its other members */
-			char small[1024];
-			size_t rest = body + (len - q);
-			char *m = rest <= sizeof small ? small : xmalloc(rest);
-			memcpy(m, line, body);
-			memcpy(m + body, line + q, len - q);
-			json_t *j = json_loadb(m, rest, flags, jerr);
-			if (m != small) free(m);
-			if (j) {
-				*text = t;
-				return j;
-			}
-		}
-		free(t);
-	}
-	return json_loadb(line, len, flags, jerr);
-}
-
 static int parse_record(const char *line, size_t len, document *out, cc_error *err)
 {
 	int bom = 0;
@@ -534,9 +290,7 @@ static int parse_record(const char *line, size_t len, document *out, cc_error *e
 		return -1;
 	}
 	json_error_t jerr;
-	char *tdec;
-	size_t tdec_len;
-	json_t *j = load_record(line, len, &tdec, &tdec_len, &jerr);
+	json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
 	if (!j) {
 		int col = jerr.column > 0 ? jerr.column + bom : 1;
 		cc_error_set(err, col, "invalid JSON at column %d: %s", col, jerr.text);
@@ -587,17 +341,12 @@ static int parse_record(const char *line, size_t len, document *out, cc_error *e
 		goto out;
 
 	/* NULs in the text stay: normalize reports them with their offset. */
-	size_t n = tdec ? tdec_len : json_string_length(text);
+	size_t n = json_string_length(text);
 	if (n == 0) {
 		cc_error_set(err, -1, "empty \"text\"");
 		goto out;
 	}
-	if (tdec) {
-		out->raw = tdec;
-		tdec = NULL;
-	} else {
-		out->raw = xstrndup(json_string_value(text), n);
-	}
+	out->raw = xstrndup(json_string_value(text), n);
 	out->raw_len = n;
 	out->format = FMT_TXT;
 
@@ -609,7 +358,6 @@ static int parse_record(const char *line, size_t len, document *out, cc_error *e
 	sha256_final_hex(&c, out->raw_hash);
 	rc = 0;
 out:
-	free(tdec);
 	json_decref(j);
 	return rc;
 }

@@ -8,7 +8,6 @@
 #include "testutil.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -405,113 +404,6 @@ START_TEST(test_jsonl_misc)
 }
 END_TEST
 
-/* The record's "text" is decoded by read.c unless it is unusual; jansson
- * decides what every line means. Each body below (a JSON string's contents
- * as written in the line) goes into several records: the text first, last,
- * after decoys (a nested "text", a "text" inside a string), duplicated,
- * behind a key jansson alone reads ("te\u0078t"), in broken lines, and
- * shifted across the sixteen-byte steps of the decoder. The record must be
- * what jansson makes of the line: the same text bytes, or the same error. */
-static const char *const text_bodies[] = {
-	"", "x", "plain words", "0123456789abcde", "0123456789abcdef", "0123456789abcdefg",
-	"0123456789abcdef0123456789abcdef", "0123456789abcde\\n", "0123456789abcdef\\n",
-	"0123456789abcdefghijklmnopqrstu\\\"v", "a\\nb\\n\\nc", "\\\"quoted\\\"", "back\\\\slash",
-	"\\/\\b\\f\\r\\t", "tab\\there", "\\u00e9t\\u00C9", "\\u20AC and \\u20ac", "nul \\u0000 inside",
-	"\\u0000", "\\uD83D\\uDE00", "\\ud83d\\ude00 tail", "\\ud800x", "\\udc00", "\\ud800\\u0041",
-	"\\uDBFF\\uDFFF", "\\u12", "\\u12G4", "\\x", "ends in \\", "\\", "\\u",
-	"caf\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80 smile", "0123456789abcde\xC3\xA9",
-	"0123456789abcdef\xE2\x82\xAC", "\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80",
-	"\xF4\x8F\xBF\xBF", "trunc \xC3", "\xC3(", "\x80", "\xE2\x82", "\xF0\x9F\x98",
-	"ctl \x01", "\x1F", "raw\nnewline", "raw\ttab", "del \x7F ok", "0123456789abcdef\x01",
-	"a \\u0041\\u0042 b \\\\\\\\ c \\\"\\\" d \\/\\/ e \\b f 0123456789abcdef0123 end",
-};
-
-static const char *const text_lines[] = {
-	"{\"id\":\"x\",\"text\":\"%s\"}",
-	"{\"text\":\"%s\",\"id\":7}",
-	" { \"id\" : \"x\" , \"text\" :\t\"%s\" }\r",
-	"{\"id\":\"x\",\"meta\":{\"text\":\"decoy\",\"a\":[\"text\",{\"b\":\"}]\"},true,null,-1.5e3]},"
-	"\"title\":\"t\\\"ext\",\"text\":\"%s\",\"url\":\"u\"}",
-	"{\"id\":\"x\",\"text\":\"%s\",\"text\":\"dup\"}",
-	"{\"id\":\"x\",\"te\\u0078t\":\"%s\"}",
-	"{\"id\":\"x\",\"text\":\"%s\"",
-	"{\"id\":\"x\",\"text\":\"%s\"} junk",
-	"{\"id\":\"x\",\"text\":\"%s\",}",
-	"{\"id\":\"x\" \"text\":\"%s\"}",
-	"[\"text\",\"%s\"]",
-	"{\"id\":\"x\",\"text\":\"%s\",\"n\":1e999999}",
-	"{\"id\":\"x\",\"pad\":\"%.*s\",\"text\":\"%s\"}",
-};
-
-/* What jansson makes of line: 0 and its text, or -1 and the error. */
-static int jansson_record(const char *line, size_t len, strbuf *text, strbuf *msg)
-{
-	json_error_t e;
-	json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &e);
-	if (!j) {
-		strbuf_printf(msg, "invalid JSON at column %d: %s", e.column > 0 ? e.column : 1, e.text);
-		return -1;
-	}
-	json_t *t = json_is_object(j) ? json_object_get(j, "text") : NULL;
-	int rc = -1;
-	if (!json_is_object(j)) strbuf_puts(msg, "record is not a JSON object");
-	else if (!json_is_string(t)) strbuf_puts(msg, "\"text\" is not a string");
-	else if (json_string_length(t) == 0) strbuf_puts(msg, "empty \"text\"");
-	else {
-		strbuf_append(text, json_string_value(t), json_string_length(t));
-		rc = 0;
-	}
-	json_decref(j);
-	return rc;
-}
-
-START_TEST(test_jsonl_text)
-{
-	static const char spaces[] = "                                ";
-	strbuf line = {0}, want = {0}, msg = {0};
-	size_t tried = 0;
-	for (size_t l = 0; l < sizeof text_lines / sizeof *text_lines; l++) {
-		int padded = strstr(text_lines[l], "%.*s") != NULL;
-		for (int pad = 0; pad <= (padded ? 17 : 0); pad++) {
-			strbuf_reset(&line);
-			if (padded) strbuf_printf(&line, text_lines[l], pad, spaces, text_bodies[_i]);
-			else strbuf_printf(&line, text_lines[l], text_bodies[_i]);
-			strbuf_reset(&want);
-			strbuf_reset(&msg);
-			int rc = jansson_record(line.data, line.len, &want, &msg);
-			document d = {0};
-			cc_error err;
-			int got = read_jsonl_record("f.jsonl", 3, line.data, line.len, &d, &err);
-			ck_assert_msg(got == rc, "%s: got %d, jansson %d (%s)", line.data, got, rc,
-				      got ? err.msg : "");
-			if (rc == 0) {
-				ck_assert_uint_eq(d.raw_len, want.len);
-				ck_assert_msg(memcmp(d.raw, want.data, want.len) == 0, "%s: other text", line.data);
-				ck_assert_int_eq(d.raw[d.raw_len], '\0');
-				sha256_ctx c;
-				char hash[65];
-				sha256_init(&c);
-				if (d.title) sha256_update(&c, d.title, strlen(d.title));
-				sha256_update(&c, "", 1);
-				sha256_update(&c, want.data, want.len);
-				sha256_final_hex(&c, hash);
-				ck_assert_str_eq(d.raw_hash, hash);
-				if (l == 3) ck_assert_str_eq(d.title, "t\"ext");
-			} else {
-				ck_assert_str_eq(err.msg, msg.data);
-				ck_assert_str_eq(d.key, "f.jsonl#line:3");
-			}
-			tried++;
-			document_free(&d);
-		}
-	}
-	ck_assert_uint_eq(tried, sizeof text_lines / sizeof *text_lines + 17);
-	strbuf_free(&line);
-	strbuf_free(&want);
-	strbuf_free(&msg);
-}
-END_TEST
-
 /* ---- walking ---------------------------------------------------------------- */
 
 typedef struct walk_log {
@@ -690,7 +582,6 @@ static Suite *make_suite(void)
 	tcase_add_loop_test(tc, test_jsonl_bad, 0, sizeof jsonl_bad / sizeof *jsonl_bad);
 	tcase_add_test(tc, test_jsonl_misc);
 	tcase_add_test(tc, test_jsonl_hostile);
-	tcase_add_loop_test(tc, test_jsonl_text, 0, sizeof text_bodies / sizeof *text_bodies);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("walk");
