@@ -128,6 +128,17 @@ struct ruleset {
 	uint32_t ac_ngate, nlead;
 	uint8_t *lead;
 	uint32_t *lead_pat, *lead_len;
+	/* Shared work: many patterns have the same gate (the reporting verbs)
+	 * or the same lead set. gate_id[g] is the first gate with the same
+	 * strings as gate g, lead_chain[p] the first pattern with the same
+	 * lead set as p (itself if none before; p if lead[p] is 0). The
+	 * automaton's outputs without the others (of each such gate and
+	 * lead set, only the first's) are ac_sout[ac_sout_off[s] ..
+	 * ac_sout_off[s+1]): tag.c marks only the first gate and notes lead
+	 * strings for the first pattern, and the others read those. */
+	uint32_t *gate_id;
+	uint32_t *lead_chain;
+	uint32_t *ac_sout_off, *ac_sout;
 
 	uint32_t max_groups;   /* most capture groups in any pattern */
 	uint32_t max_elems;    /* longest item */

@@ -2541,6 +2541,76 @@ static int ac_take(strset *ls, size_t *total, acseen *seen)
 static const char *const odd_fold[] = {"\xC5\xBF", "\xE2\x84\xAA"};
 #define NODD (sizeof odd_fold / sizeof *odd_fold)
 
+/* The strings of set a, sorted (a new array of borrowed pointers), and a
+ * hash of them. */
+static char **set_sorted(const strset *a, uint32_t *hash)
+{
+	char **v = xmalloc((a->n + 1) * sizeof *v);
+	if (a->n) memcpy(v, a->v, a->n * sizeof *v);
+	qsort(v, a->n, sizeof *v, cmp_str);
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < a->n; i++)
+		for (const unsigned char *p = (const unsigned char *)v[i];; p++) {
+			h = (h ^ *p) * 16777619u; /* the NUL too: a separator */
+			if (!*p) break;
+		}
+	*hash = h;
+	return v;
+}
+
+static int sets_equal(char **a, size_t na, char **b, size_t nb)
+{
+	if (na != nb) return 0;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i], b[i])) return 0;
+	return 1;
+}
+
+/* rs->gate_id and rs->lead_chain (see ruleset-int.h): gate g (of the ones
+ * kept, numbered as rs->gate_off says) -> the first gate with the same
+ * strings; pattern k with a lead set -> the first pattern with the same
+ * lead set. */
+static void share_sets(ruleset *rs, plits *lits, size_t npat)
+{
+	uint32_t ngate = rs->gate_off[npat];
+	rs->gate_id = xcalloc(ngate + 1, sizeof *rs->gate_id);
+	rs->lead_chain = xcalloc(npat + 1, sizeof *rs->lead_chain);
+	size_t nset = (size_t)ngate + npat;
+	char ***sorted = xcalloc(nset + 1, sizeof *sorted);
+	size_t *len = xcalloc(nset + 1, sizeof *len);
+	uint32_t *hash = xcalloc(nset + 1, sizeof *hash);
+	for (size_t k = 0; k < npat; k++) {
+		for (size_t i = 0; i < lits[k].gates.n; i++) {
+			uint32_t g = rs->gate_off[k] + (uint32_t)i;
+			sorted[g] = set_sorted(&lits[k].gates.v[i], &hash[g]);
+			len[g] = lits[k].gates.v[i].n;
+			rs->gate_id[g] = g;
+			for (uint32_t e = 0; e < g; e++)
+				if (hash[e] == hash[g] && sets_equal(sorted[e], len[e], sorted[g], len[g])) {
+					rs->gate_id[g] = e;
+					break;
+				}
+		}
+	}
+	for (size_t k = 0; k < npat; k++) {
+		size_t x = ngate + k;
+		rs->lead_chain[k] = (uint32_t)k;
+		if (!rs->lead[k]) continue;
+		sorted[x] = set_sorted(&lits[k].lead, &hash[x]);
+		len[x] = lits[k].lead.n;
+		for (size_t e = 0; e < k; e++)
+			if (rs->lead[e] && hash[ngate + e] == hash[x] &&
+			    sets_equal(sorted[ngate + e], len[ngate + e], sorted[x], len[x])) {
+				rs->lead_chain[k] = (uint32_t)e;
+				break;
+			}
+	}
+	for (size_t i = 0; i < nset; i++) free(sorted[i]);
+	free(sorted);
+	free(len);
+	free(hash);
+}
+
 /* Build the automaton over the sets of pattern k, lits[k].gates.v[i] ->
  * gate rs->gate_off[k] + i, over its lead strings, lead string j ->
  * output ngate + (its number among all lead strings), and, if it has any
@@ -2577,6 +2647,7 @@ static void build_prefilter(ruleset *rs, plits *lits, size_t npat)
 	rs->lead_pat = xcalloc(nlead + 1, sizeof *rs->lead_pat);
 	rs->lead_len = xcalloc(nlead + 1, sizeof *rs->lead_len);
 	rs->lead_pat[nlead] = UINT32_MAX; /* the odd_fold output is no lead string */
+	share_sets(rs, lits, npat);
 	if (total == 1) return;
 	for (size_t j = 0; j < NODD; j++) total += strlen(odd_fold[j]);
 
@@ -2678,6 +2749,21 @@ static void build_prefilter(ruleset *rs, plits *lits, size_t npat)
 		for (uint32_t h = own_head[st]; h; h = own_next.v[h - 1]) rs->ac_out[w++] = own_target.v[h - 1];
 		uint32_t f = fail[st];
 		for (uint32_t x = rs->ac_out_off[f]; x < rs->ac_out_off[f + 1]; x++) rs->ac_out[w++] = rs->ac_out[x];
+	}
+	/* the shared outputs: those of the first gate with the same strings
+	 * and of the first pattern with the same lead set */
+	rs->ac_sout_off = xcalloc(ns + 1, sizeof *rs->ac_sout_off);
+	rs->ac_sout = xmalloc(((size_t)rs->ac_out_off[ns] + 1) * sizeof *rs->ac_sout);
+	uint32_t w = 0;
+	for (uint32_t st = 0; st < ns; st++) {
+		for (uint32_t x = rs->ac_out_off[st]; x < rs->ac_out_off[st + 1]; x++) {
+			uint32_t o = rs->ac_out[x];
+			if (o < ngate ? rs->gate_id[o] == o
+				      : o == ngate + nlead || rs->lead_chain[rs->lead_pat[o - ngate]] ==
+								     rs->lead_pat[o - ngate])
+				rs->ac_sout[w++] = o;
+		}
+		rs->ac_sout_off[st + 1] = w;
 	}
 	/* premultiply targets, flag those with outputs */
 	for (size_t x = 0; x < (size_t)ns * nc; x++) {
@@ -3281,6 +3367,10 @@ void ruleset_free(ruleset *rs)
 	free(rs->ac_delta);
 	free(rs->ac_out_off);
 	free(rs->ac_out);
+	free(rs->ac_sout_off);
+	free(rs->ac_sout);
+	free(rs->gate_id);
+	free(rs->lead_chain);
 	free(rs->gated);
 	free(rs->gate_off);
 	free(rs->lead);

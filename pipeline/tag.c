@@ -113,8 +113,10 @@ struct tagger {
 	VEC(tag) cands;          /* this sentence's matches, before exceptions */
 	VEC(xspan) xspans;       /* this sentence's exception matches */
 	uint32_t *rule_mark;     /* rule -> generation in which it has a candidate */
-	uint32_t *gate_mark;     /* gate -> generation in which the prefilter saw one of its literals */
-	uint32_t *gate_end;      /* gate -> end of its last literal in the sentence (if marked) */
+	uint32_t *gate_mark;     /* gate -> generation in which the prefilter saw one of its
+				  * literals; gate_end: the end of the last one. Of gates
+				  * with the same strings, only the first's (rs->gate_id) */
+	uint32_t *gate_end;
 	uint32_t *pat_end;       /* pattern -> least gate_end of its gates (set by may_run) */
 	uint32_t *pat_slack;     /* pattern -> bytes a match may start after that end, or NO_LIMIT */
 	uint8_t (*first)[32];    /* pattern -> bytes a match may start with (PCRE2's start bitmap) */
@@ -128,11 +130,16 @@ struct tagger {
 				  * right after an ASCII letter (for run_starts) */
 	uint32_t starts_gen;     /* generation in which starts was computed */
 	VEC(lead_hit) hits;      /* this sentence's lead strings (prefilter) */
-	uint32_t *lead_head;     /* pattern -> its last hit (index + 1), if lead_gen is gen */
+	uint32_t *lead_head;     /* pattern -> its last hit (index + 1), if lead_gen is gen; of
+				  * patterns with the same lead set, only the first's
+				  * (rs->lead_chain) */
 	uint32_t *lead_gen;
 	VEC(uint32_t) cand;      /* the start offsets run_leads tries */
 	int odd_fold;            /* the sentence has a Kelvin sign or a long s (prefilter) */
-	uint32_t *gate_pat;      /* gate -> its pattern */
+	uint64_t *gate_bits;     /* gate -> the patterns with a gate of its strings, nbits
+				  * words (for the first gate of those strings) */
+	uint32_t *gate_one;      /* gate -> the one pattern with its strings, UINT32_MAX if
+				  * there are several */
 	uint64_t *free_bits;     /* the patterns without gates, one bit each */
 	uint64_t *run_bits;      /* this sentence's: those and the ones with a gate seen
 				  * (prefilter); a superset of the ones may_run allows */
@@ -226,13 +233,21 @@ tagger *tagger_new(const ruleset *rs)
 	t->req_limit = xcalloc(np + 1, 1);
 	t->lead_head = xcalloc(np + 1, sizeof *t->lead_head);
 	t->lead_gen = xcalloc(np + 1, sizeof *t->lead_gen);
-	t->gate_pat = xcalloc(ngate + 1, sizeof *t->gate_pat);
 	t->nbits = np / 64 + 1;
+	t->gate_bits = xcalloc((ngate + 1) * t->nbits, sizeof *t->gate_bits);
 	t->free_bits = xcalloc(t->nbits, sizeof *t->free_bits);
 	t->run_bits = xcalloc(t->nbits, sizeof *t->run_bits);
+	t->gate_one = xmalloc((ngate + 1) * sizeof *t->gate_one);
+	for (size_t g = 0; g <= ngate; g++) t->gate_one[g] = UINT32_MAX - 1; /* none yet */
 	for (size_t i = 0; i < np; i++) {
 		if (!rs->gated[i]) t->free_bits[i / 64] |= (uint64_t)1 << (i % 64);
-		for (uint32_t g = rs->gate_off[i]; g < rs->gate_off[i + 1]; g++) t->gate_pat[g] = (uint32_t)i;
+		for (uint32_t g = rs->gate_off[i]; g < rs->gate_off[i + 1]; g++) {
+			uint32_t id = rs->gate_id[g];
+			t->gate_bits[id * t->nbits + i / 64] |= (uint64_t)1 << (i % 64);
+			t->gate_one[id] = t->gate_one[id] == UINT32_MAX - 1 || t->gate_one[id] == i
+						  ? (uint32_t)i
+						  : UINT32_MAX;
+		}
 	}
 	for (size_t i = 0; i < np; i++) {
 		const rs_pattern *p = i < rs->patterns.n ? &rs->patterns.v[i]
@@ -299,7 +314,8 @@ void tagger_free(tagger *t)
 	VEC_FREE(&t->cand);
 	free(t->lead_head);
 	free(t->lead_gen);
-	free(t->gate_pat);
+	free(t->gate_bits);
+	free(t->gate_one);
 	free(t->free_bits);
 	free(t->run_bits);
 	free(t->wc);
@@ -726,9 +742,11 @@ static int run_starts(tagger *t, size_t pi, const rs_pattern *p, int except, PCR
 static int run_leads(tagger *t, size_t pi, const rs_pattern *p, int except, PCRE2_SPTR subj,
 		     PCRE2_SIZE len, PCRE2_SIZE limit, span sent)
 {
-	if (t->lead_gen[pi] != t->gen) return 0;
+	uint32_t chain = t->rs->lead_chain[pi];
+	if (t->lead_gen[chain] != t->gen) return 0;
 	t->cand.n = 0;
-	for (uint32_t h = t->lead_head[pi]; h; h = t->hits.v[h - 1].next) VEC_PUSH(&t->cand, t->hits.v[h - 1].start);
+	for (uint32_t h = t->lead_head[chain]; h; h = t->hits.v[h - 1].next)
+		VEC_PUSH(&t->cand, t->hits.v[h - 1].start);
 	/* the chain runs by end, last first: reversed, nearly sorted by start */
 	uint32_t *c = t->cand.v;
 	size_t n = t->cand.n;
@@ -813,7 +831,9 @@ static int run_pattern_prof(tagger *t, size_t pi, int except, const char *text, 
 /* Run the literal automaton over the sentence: mark the gates whose
  * literals occur in it, note where lead strings start and whether a long
  * s or a Kelvin sign occurs (odd_fold), and set run_bits: the patterns
- * without gates and those with a gate seen (all, with odd_fold). */
+ * without gates and those with a gate seen (all, with odd_fold). Through
+ * the shared outputs (rs->ac_sout): a gate that twenty patterns have (the
+ * reporting verbs) is marked once per occurrence, not twenty times. */
 static void prefilter(tagger *t, const char *text, span sent)
 {
 	const ruleset *rs = t->rs;
@@ -822,42 +842,54 @@ static void prefilter(tagger *t, const char *text, span sent)
 	if (!rs->ac_nstates) return;
 	const uint32_t *delta = rs->ac_delta;
 	const uint8_t *cls = rs->ac_class;
+	const uint32_t *sout_off = rs->ac_sout_off, *sout = rs->ac_sout;
+	const uint32_t *lead_pat = rs->lead_pat, *lead_len = rs->lead_len;
 	const unsigned char *b = (const unsigned char *)text + sent.start;
 	const unsigned char *p = b;
 	const unsigned char *e = (const unsigned char *)text + sent.end;
 	uint32_t st = 0, nc = rs->ac_nclass, ngate = rs->ac_ngate, odd = ngate + rs->nlead;
+	uint32_t gen = t->gen, *gate_mark = t->gate_mark, *gate_end = t->gate_end;
+	uint32_t *lead_gen = t->lead_gen, *lead_head = t->lead_head;
+	const uint32_t *gate_one = t->gate_one;
+	const uint64_t *gate_bits = t->gate_bits;
+	uint64_t *run_bits = t->run_bits;
+	size_t nbits = t->nbits;
 	t->hits.n = 0;
 	for (; p < e; p++) {
 		uint32_t x = delta[st + cls[*p]];
 		st = x & ~AC_OUT;
-		if (x & AC_OUT) {
-			uint32_t s = st / nc;
-			uint32_t end = (uint32_t)(p + 1 - b);
-			for (uint32_t k = rs->ac_out_off[s]; k < rs->ac_out_off[s + 1]; k++) {
-				uint32_t o = rs->ac_out[k];
-				if (o < ngate) {
-					if (t->gate_mark[o] != t->gen) {
-						uint32_t pat = t->gate_pat[o];
-						t->gate_mark[o] = t->gen;
-						t->run_bits[pat / 64] |= (uint64_t)1 << (pat % 64);
+		if (!(x & AC_OUT)) continue;
+		uint32_t s = st / nc;
+		uint32_t end = (uint32_t)(p + 1 - b);
+		for (uint32_t k = sout_off[s]; k < sout_off[s + 1]; k++) {
+			uint32_t o = sout[k];
+			if (o < ngate) {
+				if (gate_mark[o] != gen) {
+					gate_mark[o] = gen;
+					uint32_t one = gate_one[o];
+					if (one != UINT32_MAX) {
+						run_bits[one / 64] |= (uint64_t)1 << (one % 64);
+					} else {
+						const uint64_t *gb = gate_bits + (size_t)o * nbits;
+						for (size_t w = 0; w < nbits; w++) run_bits[w] |= gb[w];
 					}
-					t->gate_end[o] = end;
-					continue;
 				}
-				if (o == odd) {
-					t->odd_fold = 1;
-					continue;
-				}
-				/* a lead string: where it starts */
-				uint32_t pat = rs->lead_pat[o - ngate];
-				if (t->lead_gen[pat] != t->gen) {
-					t->lead_gen[pat] = t->gen;
-					t->lead_head[pat] = 0;
-				}
-				lead_hit h = {end - rs->lead_len[o - ngate], t->lead_head[pat]};
-				VEC_PUSH(&t->hits, h);
-				t->lead_head[pat] = (uint32_t)t->hits.n;
+				gate_end[o] = end;
+				continue;
 			}
+			if (o == odd) {
+				t->odd_fold = 1;
+				continue;
+			}
+			/* a lead string: where it starts */
+			uint32_t pat = lead_pat[o - ngate];
+			if (lead_gen[pat] != gen) {
+				lead_gen[pat] = gen;
+				lead_head[pat] = 0;
+			}
+			lead_hit h = {end - lead_len[o - ngate], lead_head[pat]};
+			VEC_PUSH(&t->hits, h);
+			lead_head[pat] = (uint32_t)t->hits.n;
 		}
 	}
 	if (t->odd_fold) memset(t->run_bits, 0xff, t->nbits * sizeof *t->run_bits);
@@ -878,8 +910,9 @@ static int may_run(tagger *t, size_t p, uint32_t odd_len)
 	}
 	uint32_t end = UINT32_MAX;
 	for (uint32_t g = rs->gate_off[p]; g < rs->gate_off[p + 1]; g++) {
-		if (t->gate_mark[g] != t->gen) return 0;
-		if (t->gate_end[g] < end) end = t->gate_end[g];
+		uint32_t id = rs->gate_id[g];
+		if (t->gate_mark[id] != t->gen) return 0;
+		if (t->gate_end[id] < end) end = t->gate_end[id];
 	}
 	t->pat_end[p] = end;
 	return 1;

@@ -751,6 +751,75 @@ START_TEST(test_threads_first_use)
 }
 END_TEST
 
+
+/* Patterns with the same gate (the same literal set) or the same lead set
+ * share the prefilter's work (ruleset-int.h: gate_id, lead_chain): the
+ * automaton marks the first such gate and notes the first pattern's lead
+ * strings, and the others read those. Each pattern a.N is loaded again as
+ * b.N behind (*FAIL), which the literal walk does not follow: b.N runs
+ * without gates or lead strings, on every sentence, from every offset.
+ * Both must find the same matches. */
+static const char *const share_patterns[] = {
+	"(?<![\\p{L}\\p{N}])\\p{Lu}\\w+\\s+(?:said|told|wrote)\\b",
+	"(?<![\\p{L}\\p{N}])(?:the|a)\\s+\\w+\\s+(?:said|told|wrote)\\b",
+	"(?:told|wrote|said)\\s+\\p{Lu}\\w+",        /* the verbs as a lead set too */
+	"(?:said|told|wrote)\\s+(?:the\\s+)?\\w+",   /* the same lead set as the one before */
+	"(?:analyst|economist)\\s+\\p{Lu}\\w+\\s+(?:said|told|wrote)",
+	"(?i:economist|analyst)\\s+\\w+",            /* its lead set again, caseless */
+	"(?:said|told)\\s+\\w+",                     /* a set of its own */
+	"(?:sai|tol)d\\s+\\p{Lu}\\w+",               /* the same set, written otherwise */
+};
+
+static const char *const share_sentences[] = {
+	"Ana said the analyst Bo told Cy, and the economist Di wrote.",
+	"the analyst said so; a trader told Ed, said Flo, wrote Gus.",
+	"Economist Hal said, ANALYST Ida told the ECONOMIST Jo.",
+	"Nobody told; said; wrote.",
+	"He a\xc5\xbfked the \xe2\x84\xaaing, who said Kim told the analyst Lu.",
+	"No verb here at all.",
+	"",
+};
+
+START_TEST(test_shared_prefilter)
+{
+	strbuf rules = {0};
+	size_t np = sizeof share_patterns / sizeof *share_patterns;
+	for (size_t i = 0; i < np; i++) {
+		strbuf_printf(&rules, "[rule a.%zu]\ncategory = hedge\npattern = %s\n", i, share_patterns[i]);
+		strbuf_printf(&rules, "[rule b.%zu]\ncategory = hedge\npattern = (?:%s)|(*FAIL)\n", i,
+			      share_patterns[i]);
+	}
+	env e;
+	env_init(&e, "tag-share.rules", rules.data);
+	const ruleset *rs = e.rs;
+	size_t shared = 0;
+	for (size_t i = 0; i < np; i++) {
+		ck_assert_msg(rs->gated[2 * i], "%s", share_patterns[i]);
+		ck_assert_int_eq(rs->gated[2 * i + 1], 0);
+		ck_assert_int_eq(rs->lead[2 * i + 1], 0);
+		for (uint32_t g = rs->gate_off[2 * i]; g < rs->gate_off[2 * i + 1]; g++) {
+			ck_assert_uint_le(rs->gate_id[g], g);
+			shared += rs->gate_id[g] != g;
+		}
+	}
+	/* the verbs of a.1, a.2, a.3 and a.4 are a.0's gate, a.5's words a.4's
+	 * other gate, a.7's verbs a.6's */
+	ck_assert_uint_eq(shared, 6);
+	ck_assert_uint_eq(rs->gate_id[rs->gate_off[2 * 7]], rs->gate_off[2 * 6]);
+	ck_assert(rs->lead[2 * 2] && rs->lead[2 * 3] && rs->lead[2 * 4] && rs->lead[2 * 5]);
+	ck_assert_uint_eq(rs->lead_chain[2 * 2], 2 * 2);
+	ck_assert_uint_eq(rs->lead_chain[2 * 3], 2 * 2);
+	ck_assert_uint_eq(rs->lead_chain[2 * 4], 2 * 4);
+	ck_assert_uint_eq(rs->lead_chain[2 * 5], 2 * 4);
+	size_t ns = sizeof share_sentences / sizeof *share_sentences, total = 0;
+	for (int round = 0; round < 2; round++)
+		for (size_t k = 0; k < ns; k++) total += expect_same_pairs(&e, share_sentences[k]);
+	ck_assert_uint_ge(total, 2 * 20); /* the cases do match */
+	strbuf_free(&rules);
+	env_free(&e);
+}
+END_TEST
+
 /* A pattern whose every match contains an ASCII punctuation byte (PCRE2's
  * last code unit) is not run in a sentence without it, and not tried
  * after its last one. Each pattern is loaded twice, the second time with
@@ -841,6 +910,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_lazy_jit);
 	tcase_add_test(tc, test_threads_first_use);
 	tcase_add_test(tc, test_required_byte);
+	tcase_add_test(tc, test_shared_prefilter);
 	suite_add_tcase(s, tc);
 	return s;
 }
