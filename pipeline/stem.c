@@ -668,6 +668,49 @@ static HOT_INLINE uint32_t scan_ascii_word(const char *text, uint32_t pos, uint3
 	return q;
 }
 
+#define LONG (UINT32_MAX - 1)
+
+#ifdef __SSE2__
+/* scan_ascii_word for a token that starts sixteen bytes or more before
+ * the end and is shorter than sixteen: its bytes classed at once, its
+ * lower form written with one store (dst needs room for sixteen bytes).
+ * Returns what scan_ascii_word returns, or LONG for a token that runs
+ * through all sixteen bytes. */
+static HOT_INLINE uint32_t scan_ascii_word16(const unsigned char *base, uint32_t pos,
+					     uint16_t *flags, int *nletters, char *dst)
+{
+	/* signed compares: bytes >= 0x80 are in none of the ranges; a
+	 * letter's case is its bit 5, which a shift by two moves to the top */
+	const __m128i v = _mm_loadu_si128((const __m128i *)(base + pos));
+	const __m128i f = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	const __m128i al = _mm_and_si128(_mm_cmpgt_epi8(f, _mm_set1_epi8('a' - 1)),
+					 _mm_cmplt_epi8(f, _mm_set1_epi8('z' + 1)));
+	const __m128i dg = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+					 _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	unsigned ma = (unsigned)_mm_movemask_epi8(al), md = (unsigned)_mm_movemask_epi8(dg),
+		 b5 = (unsigned)_mm_movemask_epi8(_mm_slli_epi16(v, 2));
+	unsigned ml = ma & b5, mu = ma & ~b5;
+	unsigned stop = ~(ma | md) & 0xFFFF;
+	if (!stop) return LONG;
+	unsigned k = (unsigned)__builtin_ctz(stop); /* >= 1: base[pos] is a letter or digit */
+	unsigned char b = base[pos + k];
+	if (b >= 0x80 || b == '\'') return NONE;
+	if (b == ',' || b == '.') {
+		if (md >> (k - 1) & 1) return NONE;
+		if (b == '.' && k == 1) return NONE;
+	}
+	/* letters get bit 5 (lower case), other bytes stay */
+	_mm_storeu_si128((__m128i *)dst, _mm_or_si128(v, _mm_and_si128(al, _mm_set1_epi8(0x20))));
+	unsigned m = (1u << k) - 1, u = mu & m;
+	unsigned fl = mu & 1 ? TOK_CAP : 0;
+	if (md & m) fl |= TOK_DIGIT;
+	if ((u & (u - 1)) && !(ml & m)) fl |= TOK_UPPER; /* two capitals or more, no small letter */
+	*nletters = (ma & m) != 0;
+	*flags = (uint16_t)fl;
+	return pos + k;
+}
+#endif
+
 void stem_tokenize(stemmer *s, const char *text, uint32_t start, uint32_t end, tokens *ts)
 {
 	const unsigned char *base = (const unsigned char *)text;
@@ -700,10 +743,16 @@ void stem_tokenize(stemmer *s, const char *text, uint32_t start, uint32_t end, t
 		uint16_t flags;
 		int ascii = 1;
 		int letters;
-		uint32_t q = b < 0x80 ? scan_ascii_word(text, p, end, &flags, &letters, ar->data + ar->len)
-				      : NONE;
-		if (q == NONE)
-			q = scan_word(text, p, end, &flags, &ascii, &letters, ar->data + ar->len);
+		char *dst = ar->data + ar->len;
+		uint32_t q = NONE;
+		if (b < 0x80) {
+#ifdef __SSE2__
+			q = end - p >= 16 ? scan_ascii_word16(base, p, &flags, &letters, dst) : LONG;
+			if (q == LONG)
+#endif
+				q = scan_ascii_word(text, p, end, &flags, &letters, dst);
+		}
+		if (q == NONE) q = scan_word(text, p, end, &flags, &ascii, &letters, dst);
 		if (ts->t.n == 0) flags |= TOK_FIRST;
 		else if (punct) flags |= TOK_PUNCT_BEFORE;
 		add_token(s, ts, text, p, q, flags, ascii, letters);

@@ -400,6 +400,47 @@ START_TEST(test_arena_reuse_no_growth)
 }
 END_TEST
 
+/* A token that starts sixteen bytes or more before the span's end is read
+ * by a sixteen-byte scan when it is plain ASCII; one nearer the end by the
+ * byte loop. Each word below, followed by each ending, is tokenized alone
+ * (the byte loop) and then with a space and 0..20 more bytes after it
+ * (the sixteen-byte scan once the span is long enough): the tokens of the
+ * first must open the second, with the same spans, forms, stems and flags. */
+static const char *const edge_words[] = {
+	"a", "I", "ab", "AB", "Ab", "aB", "abc", "ABC", "A1", "1a", "12", "x7y", "Q2", "MixedCase",
+	"UPPERCASE", "lowercaseword", "abcdefghijklmno", "abcdefghijklmnop", "ABCDEFGHIJKLMNOPQ",
+	"abcdefghijklmnopqrst", "123456789012345", "1234567890123456", "Zzzzzzzzzzzzzzz9",
+};
+static const char *const edge_ends[] = {
+	"", ".", ",", "'", "'s", ".5", ",000", ",00", ",0000", ".b", ".B.", "-x", "\xC3\xA9", "\xC3",
+	"\xE2\x80\x99s", "!", ")", "\"", ":", "@", "$", "~", "\x7F", "\t", "\n", "[", "_", "`", "{",
+	"/", "\\", "0", "Z",
+};
+
+START_TEST(test_tokenize_ascii_edges)
+{
+	static const char filler[] = "sixteen more bytes";
+	strbuf t = {0};
+	for (size_t e = 0; e < sizeof edge_ends / sizeof *edge_ends; e++) {
+		strbuf_reset(&t);
+		strbuf_printf(&t, "%s%s", edge_words[_i], edge_ends[e]);
+		char *alone = describe(t.data, 0, (uint32_t)t.len);
+		size_t n = strlen(alone);
+		ck_assert_uint_gt(n, 0);
+		for (int f = 0; f <= 20; f++) {
+			strbuf_reset(&t);
+			strbuf_printf(&t, "%s%s %.*s", edge_words[_i], edge_ends[e], f, filler);
+			char *more = describe(t.data, 0, (uint32_t)t.len);
+			ck_assert_msg(strncmp(more, alone, n) == 0 && (more[n] == ' ' || more[n] == '\0'),
+				      "'%s': %s, alone: %s", t.data, more, alone);
+			free(more);
+		}
+		free(alone);
+	}
+	strbuf_free(&t);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("stem");
@@ -412,6 +453,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_stem_cache_same_ends);
 	tcase_add_test(tc, test_stem_letterless);
 	tcase_add_test(tc, test_arena_reuse_no_growth);
+	tcase_add_loop_test(tc, test_tokenize_ascii_edges, 0, sizeof edge_words / sizeof *edge_words);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("stem");
 	tcase_set_timeout(tc, 60);
