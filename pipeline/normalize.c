@@ -23,6 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* A single-line first paragraph shorter than this may be a headline. */
 #define TXT_TITLE_MAX 150
@@ -155,6 +158,22 @@ static long long scan_utf8(const char *str, size_t n, int check_ctl, unsigned *f
 	size_t i = 0;
 	*ctl = -1;
 	while (i < n) {
+#ifdef __SSE2__
+		/* sixteen bytes at a time while they are printable ASCII, \n
+		 * or \t (signed, the bytes from 0x80 are below 0x20 too) */
+		const __m128i sp = _mm_set1_epi8(0x20), nl = _mm_set1_epi8('\n'), tab = _mm_set1_epi8('\t');
+		while (n - i >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+			__m128i ok = _mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, tab));
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(ok, _mm_cmplt_epi8(v, sp)));
+			if (m) {
+				i += (unsigned)__builtin_ctz(m);
+				break;
+			}
+			i += 16;
+		}
+		if (i >= n) break;
+#endif
 		if (i + 8 <= n) {
 			uint64_t w;
 			memcpy(&w, s + i, 8);

@@ -401,6 +401,57 @@ START_TEST(test_controls)
 }
 END_TEST
 
+/* The first scan reads sixteen bytes at a time while they are printable
+ * ASCII, newlines or tabs: whatever else comes, at any offset (before,
+ * at and after the sixteen-byte steps), is still seen. A control byte and
+ * an invalid byte are errors at their offset, a CR before a newline is
+ * dropped, a combining accent is composed. */
+START_TEST(test_scan_offsets)
+{
+	static const char plain[] = "Rates\trose in\nMay and June, a b c d e f g h i j k l.\nok";
+	strbuf a = {0}, b = {0};
+	for (int k = 0; k <= 40; k++) {
+		char want[128];
+		strbuf_reset(&a);
+		strbuf_printf(&a, "%.*s\x01 tail", k, plain);
+		char *got = norm(FMT_TXT, NULL, a.data, a.len);
+		snprintf(want, sizeof want, "ERROR: control character U+0001 at byte %d @%d", k, k);
+		ck_assert_str_eq(got, want);
+		free(got);
+
+		strbuf_reset(&a);
+		strbuf_printf(&a, "%.*s\xFF tail", k, plain);
+		ck_assert_int_eq(utf8_invalid_offset(a.data, a.len), k);
+		got = norm(FMT_TXT, NULL, a.data, a.len);
+		snprintf(want, sizeof want, "ERROR: invalid UTF-8 at byte %d @%d", k, k);
+		ck_assert_str_eq(got, want);
+		free(got);
+
+		strbuf_reset(&a);
+		strbuf_reset(&b);
+		strbuf_printf(&a, "%.*s\r\nnext line of text here", k, plain);
+		strbuf_printf(&b, "%.*s\nnext line of text here", k, plain);
+		got = norm(FMT_TXT, NULL, a.data, a.len);
+		char *ref = norm(FMT_TXT, NULL, b.data, b.len);
+		ck_assert_str_eq(got, ref);
+		free(got);
+		free(ref);
+
+		strbuf_reset(&a);
+		strbuf_reset(&b);
+		strbuf_printf(&a, "%.*se\xCC\x81t\xC3\xA9 and more words", k, plain);
+		strbuf_printf(&b, "%.*s\xC3\xA9t\xC3\xA9 and more words", k, plain);
+		got = norm(FMT_TXT, NULL, a.data, a.len);
+		ref = norm(FMT_TXT, NULL, b.data, b.len);
+		ck_assert_str_eq(got, ref);
+		free(got);
+		free(ref);
+	}
+	strbuf_free(&a);
+	strbuf_free(&b);
+}
+END_TEST
+
 START_TEST(test_jsonl_record)
 {
 	const char *line = "{\"id\":\"n\",\"title\":\"T\",\"text\":\"before\\u0000after\"}";
@@ -559,6 +610,7 @@ static Suite *make_suite(void)
 	tc = tcase_create("validate");
 	tcase_add_loop_test(tc, test_utf8_offsets, 0, sizeof utf8_cases / sizeof *utf8_cases);
 	tcase_add_loop_test(tc, test_controls, 0, sizeof ctl_cases / sizeof *ctl_cases);
+	tcase_add_test(tc, test_scan_offsets);
 	tcase_add_test(tc, test_jsonl_record);
 	tcase_add_test(tc, test_nfc_quick_check);
 	tcase_add_test(tc, test_reuse_and_names);
