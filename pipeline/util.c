@@ -395,14 +395,19 @@ void sha256_update(sha256_ctx *c, const void *data, size_t len)
 
 void sha256_final_hex(sha256_ctx *c, char out[65])
 {
+	/* 0x80, zeros to 56 bytes into a block, the length in bits (a
+	 * block of its own when the 0x80 lands past byte 55) */
 	uint64_t bits = c->total * 8;
-	unsigned char pad = 0x80;
-	sha256_update(c, &pad, 1);
-	unsigned char zero = 0;
-	while (c->buflen != 56) sha256_update(c, &zero, 1);
-	unsigned char lenb[8];
-	for (int i = 0; i < 8; i++) lenb[i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha256_update(c, lenb, 8);
+	c->buf[c->buflen++] = 0x80;
+	if (c->buflen > 56) {
+		memset(c->buf + c->buflen, 0, 64 - c->buflen);
+		sha256_block(c, c->buf);
+		c->buflen = 0;
+	}
+	memset(c->buf + c->buflen, 0, 56 - c->buflen);
+	for (int i = 0; i < 8; i++) c->buf[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
+	sha256_block(c, c->buf);
+	c->buflen = 0;
 	static const char hex[] = "0123456789abcdef";
 	for (int i = 0; i < 8; i++)
 		for (int j = 0; j < 4; j++) {

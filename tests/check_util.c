@@ -24,6 +24,45 @@ START_TEST(test_sha256_vectors)
 }
 END_TEST
 
+/* n bytes of 'a' around the padding's edges: the 0x80 and the length in
+ * the last block, or the length in a block of its own (from 56 bytes into
+ * a block); digests from another implementation. */
+static const struct {
+	size_t n;
+	const char *hex;
+} sha_pad_cases[] = {
+	{55, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"},
+	{56, "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"},
+	{57, "f13b2d724659eb3bf47f2dd6af1accc87b81f09f59f2b75e5c0bed6589dfe8c6"},
+	{63, "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34"},
+	{64, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"},
+	{65, "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0"},
+	{119, "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb"},
+	{120, "2f3d335432c70b580af0e8e1b3674a7c020d683aa5f73aaaedfdc55af904c21c"},
+	{127, "c57e9278af78fa3cab38667bef4ce29d783787a2f731d4e12200270f0c32320a"},
+	{128, "6836cf13bac400e9105071cd6af47084dfacad4e5e302c94bfed24e013afb73e"},
+};
+
+START_TEST(test_sha256_padding)
+{
+	char a[128], out[65];
+	memset(a, 'a', sizeof a);
+	for (int accel = 0; accel <= 1; accel++) {
+		sha256_set_accel(accel);
+		sha256_hex(a, sha_pad_cases[_i].n, out);
+		ck_assert_str_eq(out, sha_pad_cases[_i].hex);
+		/* the same bytes in two pieces, the second ending the block */
+		sha256_ctx c;
+		sha256_init(&c);
+		sha256_update(&c, a, sha_pad_cases[_i].n / 3);
+		sha256_update(&c, a, sha_pad_cases[_i].n - sha_pad_cases[_i].n / 3);
+		sha256_final_hex(&c, out);
+		ck_assert_str_eq(out, sha_pad_cases[_i].hex);
+	}
+	sha256_set_accel(1);
+}
+END_TEST
+
 START_TEST(test_sha256_incremental)
 {
 	/* one million 'a' fed in odd-sized pieces */
@@ -197,6 +236,7 @@ static Suite *make_suite(void)
 	Suite *s = suite_create("util");
 	TCase *tc = tcase_create("util");
 	tcase_add_loop_test(tc, test_sha256_vectors, 0, sizeof sha_cases / sizeof sha_cases[0]);
+	tcase_add_loop_test(tc, test_sha256_padding, 0, sizeof sha_pad_cases / sizeof *sha_pad_cases);
 	tcase_add_test(tc, test_sha256_incremental);
 	tcase_add_test(tc, test_sha256_accel_portable);
 	tcase_add_test(tc, test_strbuf);
