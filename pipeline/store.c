@@ -110,7 +110,20 @@ static const struct {
 		       " cue, source, role, anonymous, source_start, source_end"},
 };
 
-struct rowctx;
+/* The document whose sentences and tags the virtual tables show (one of
+ * s->docs), and a tag to store. */
+typedef struct rowctx {
+	int64_t doc;
+	const analysis *a;
+	const ruleset *rs;
+} rowctx;
+
+typedef struct tagrow {
+	uint32_t doc;  /* s->docs.v[doc] */
+	uint32_t tag;  /* its index in the analysis' tags */
+	uint32_t sent; /* its sentence's number (1-based) */
+	uint32_t idx;  /* its number in the document (1-based) */
+} tagrow;
 
 struct store {
 	sqlite3 *db;
@@ -121,12 +134,15 @@ struct store {
 	int in_tx;
 	sqlite3_stmt *st[ST__COUNT];
 	sqlite3_stmt *ins_rows[2]; /* [ROWS_SENTENCES], [ROWS_TAGS]: INSERT ... SELECT */
-	VEC(uint32_t) tagsel;  /* scratch: indexes of the tags to store */
-	VEC(uint32_t) tagsent; /* their sentence numbers */
-	/* The document the virtual tables show while an ins_rows statement
-	 * runs (NULL otherwise: then they are empty), and how many rows. */
-	const struct rowctx *rows;
-	size_t nrows;
+	/* The documents of one store_write_many call whose document rows are
+	 * in and whose sentences and tags wait for the next insert_pending,
+	 * their tags to store, and their sentences in all. The virtual tables
+	 * show these rows while an ins_rows statement runs (`showing`) and
+	 * none otherwise. */
+	VEC(rowctx) docs;
+	VEC(tagrow) tagrows;
+	size_t nsents;
+	int showing;
 	/* Write mode: `fresh` while no document or file row can exist but the
 	 * ones this connection wrote: the database had none at open and no
 	 * other connection has committed since (PRAGMA data_version, checked
@@ -673,8 +689,8 @@ void store_close(store *s)
 	for (int i = 0; i < ST__COUNT; i++) sqlite3_finalize(s->st[i]);
 	sqlite3_finalize(s->ins_rows[ROWS_SENTENCES]);
 	sqlite3_finalize(s->ins_rows[ROWS_TAGS]);
-	VEC_FREE(&s->tagsel);
-	VEC_FREE(&s->tagsent);
+	VEC_FREE(&s->docs);
+	VEC_FREE(&s->tagrows);
 	free(s->filebits);
 	strbuf_free(&s->dropped);
 	if (s->db) {
@@ -895,19 +911,11 @@ static int insert_document(store *s, sqlite3_stmt *st, int64_t run, const analys
 
 /* ---- rows as virtual tables -------------------------------------------- */
 
-/* The document whose sentences and tags the virtual tables show. */
-typedef struct rowctx {
-	store *s;
-	int64_t doc;
-	const analysis *a;
-	const ruleset *rs;
-} rowctx;
-
 /* cc_sentence_rows and cc_tag_rows: eponymous-only virtual tables (no
  * CREATE VIRTUAL TABLE; they exist on the write connection only, nothing
- * of them is written to the file) whose rows are those of s->rows while an
- * ins_rows statement runs: sentence i, or the i-th tag to store
- * (s->tagsel.v[i], in sentence s->tagsent.v[i]). Column by column they
+ * of them is written to the file) whose rows are those of the documents
+ * in s->docs while an ins_rows statement runs: their sentences, document
+ * by document, or their tags to store (s->tagrows). Column by column they
  * hold what the table stores: doc_id, the 1-based idx, the spans, the
  * texts (not copied: SQLite copies them into the record), NULL for what is
  * absent. */
@@ -919,10 +927,15 @@ typedef struct rows_vtab {
 
 typedef struct rows_cursor {
 	sqlite3_vtab_cursor base;
+	const store *s;
+	size_t k;   /* sentences: the document (s->docs.v[k]) */
+	size_t i;   /* sentences: the sentence in it; tags: the row of s->tagrows */
+	size_t row; /* rows before this one */
+	int eof;
+	/* the row, looked up once rather than for every column */
 	const rowctx *cx;
-	size_t i, n;
-	/* row i, looked up once rather than for every column */
 	const sentence_rec *sent;
+	const tagrow *tr;
 	const tag *tag;
 	const rule_info *rule;
 	span cue;
@@ -983,15 +996,25 @@ static int rows_close(sqlite3_vtab_cursor *cur)
 
 static void rows_load(rows_cursor *c)
 {
-	if (c->i >= c->n) return;
-	const rowctx *cx = c->cx;
+	const store *s = c->s;
 	if (((rows_vtab *)c->base.pVtab)->kind == ROWS_SENTENCES) {
-		c->sent = &cx->a->sents.v[c->i];
+		while (c->k < s->docs.n && c->i >= s->docs.v[c->k].a->sents.n) {
+			c->k++;
+			c->i = 0;
+		}
+		c->eof = c->k >= s->docs.n;
+		if (c->eof) return;
+		c->cx = &s->docs.v[c->k];
+		c->sent = &c->cx->a->sents.v[c->i];
 		return;
 	}
-	const tag *t = &cx->a->tags.v[cx->s->tagsel.v[c->i]];
+	c->eof = c->i >= s->tagrows.n;
+	if (c->eof) return;
+	c->tr = &s->tagrows.v[c->i];
+	c->cx = &s->docs.v[c->tr->doc];
+	const tag *t = &c->cx->a->tags.v[c->tr->tag];
 	c->tag = t;
-	c->rule = ruleset_rule(cx->rs, t->rule);
+	c->rule = ruleset_rule(c->cx->rs, t->rule);
 	c->cue = t->cue.start < t->cue.end ? t->cue : (span){t->start, t->end};
 }
 
@@ -1003,11 +1026,10 @@ static int rows_filter(sqlite3_vtab_cursor *cur, int idxnum, const char *idxstr,
 	(void)argc;
 	(void)argv;
 	rows_cursor *c = (rows_cursor *)cur;
-	store *s = ((rows_vtab *)cur->pVtab)->s;
-	c->cx = s->rows;
-	c->i = 0;
-	c->n = s->rows ? s->nrows : 0;
-	rows_load(c);
+	c->s = ((rows_vtab *)cur->pVtab)->s;
+	c->k = c->i = c->row = 0;
+	c->eof = !c->s->showing;
+	if (!c->eof) rows_load(c);
 	return SQLITE_OK;
 }
 
@@ -1015,19 +1037,19 @@ static int rows_next(sqlite3_vtab_cursor *cur)
 {
 	rows_cursor *c = (rows_cursor *)cur;
 	c->i++;
+	c->row++;
 	rows_load(c);
 	return SQLITE_OK;
 }
 
 static int rows_eof(sqlite3_vtab_cursor *cur)
 {
-	const rows_cursor *c = (const rows_cursor *)cur;
-	return c->i >= c->n;
+	return ((const rows_cursor *)cur)->eof;
 }
 
 static int rows_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
 {
-	*rowid = (sqlite3_int64)((const rows_cursor *)cur)->i + 1;
+	*rowid = (sqlite3_int64)((const rows_cursor *)cur)->row + 1;
 	return SQLITE_OK;
 }
 
@@ -1075,8 +1097,8 @@ static int tag_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 	const strbuf *text = &c->cx->a->nt.text;
 	switch (col) {
 	case 0: sqlite3_result_int64(ctx, c->cx->doc); break;
-	case 1: sqlite3_result_int64(ctx, c->cx->s->tagsent.v[c->i]); break;
-	case 2: sqlite3_result_int64(ctx, (sqlite3_int64)c->i + 1); break;
+	case 1: sqlite3_result_int64(ctx, c->tr->sent); break;
+	case 2: sqlite3_result_int64(ctx, c->tr->idx); break;
 	case 3: result_cstr(ctx, c->rule->id); break;
 	case 4: result_cstr(ctx, category_name((category)t->category)); break;
 	case 5: sqlite3_result_double(ctx, c->rule->weight); break;
@@ -1136,33 +1158,52 @@ static int rows_setup(store *s)
 	return SQLITE_OK;
 }
 
-/* Insert the n rows of one table for cx's document. */
-static int insert_rows(store *s, const rowctx *cx, int kind, size_t n)
+/* Insert the sentences and tags of the documents in s->docs, one
+ * statement per table for all of them, and forget them. */
+static int insert_pending(store *s)
 {
-	if (n == 0) return SQLITE_OK;
-	s->rows = cx;
-	s->nrows = n;
-	int rc = step_keep(s, s->ins_rows[kind]);
-	s->rows = NULL; /* no pointer into the analysis stays behind */
-	s->nrows = 0;
+	int rc = SQLITE_OK;
+	s->showing = 1;
+	if (s->nsents) rc = step_keep(s, s->ins_rows[ROWS_SENTENCES]);
+	if (rc == SQLITE_OK && s->tagrows.n) rc = step_keep(s, s->ins_rows[ROWS_TAGS]);
+	s->showing = 0; /* no pointer into the analyses is followed after this */
+	s->docs.n = s->tagrows.n = s->nsents = 0;
 	return rc;
 }
 
-/* Delete the rows of key, if it has any. Foreign keys are not enforced
- * on this connection (enforcing them costs a third of the write time), so
- * the children are deleted here rather than by ON DELETE CASCADE. */
-static int delete_document(store *s, const char *key)
+/* The rowid of the document with this key, or 0. */
+static int find_document(store *s, const char *key, int64_t *id)
 {
 	sqlite3_stmt *st = s->st[ST_DOC_ID];
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
-	int64_t old = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rc;
-	for (int i = ST_DEL_TAGS; old > 0 && i <= ST_DEL_DOC; i++) {
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Delete the rows of the document with the key, if it has any. Foreign
+ * keys are not enforced on this connection (enforcing them costs a third
+ * of the write time), so the children are deleted here rather than by ON
+ * DELETE CASCADE. A document of this call whose sentences and tags are
+ * still pending (the key came twice) gets them first, so none is left
+ * behind. */
+static int delete_document(store *s, const char *key)
+{
+	int64_t old;
+	int rc = find_document(s, key, &old);
+	if (rc != SQLITE_OK || old <= 0) return rc;
+	for (size_t k = 0; k < s->docs.n; k++) {
+		if (s->docs.v[k].doc == old) {
+			rc = insert_pending(s);
+			if (rc != SQLITE_OK) return rc;
+			break;
+		}
+	}
+	for (int i = ST_DEL_TAGS; i <= ST_DEL_DOC; i++) {
 		sqlite3_bind_int64(s->st[i], 1, old);
 		rc = step(s, s->st[i]);
 		if (rc != SQLITE_OK) return rc;
@@ -1187,10 +1228,11 @@ static int drop_file(store *s, const char *path)
 	return SQLITE_OK;
 }
 
-/* All rows of one document; returns an SQLite code (s->msg set). */
-static int write_rows(store *s, int64_t run, const analysis *a, const ruleset *rs)
+/* The document row of a, with its sentences and tags queued in s->docs
+ * for insert_pending; returns an SQLite code (s->msg set). */
+static int write_document(store *s, int64_t run, const analysis *a, const ruleset *rs)
 {
-	rowctx cx = {s, 0, a, rs};
+	rowctx cx = {0, a, rs};
 	int rc;
 	/* The old rows of this key go first; while `fresh`, there are none
 	 * unless the key comes twice in this run (a JSONL id repeated, a path
@@ -1213,7 +1255,7 @@ static int write_rows(store *s, int64_t run, const analysis *a, const ruleset *r
 	}
 	if (a->failed) return SQLITE_OK;
 
-	s->tagsel.n = s->tagsent.n = 0;
+	uint32_t n = 0;
 	for (size_t i = 0; i < a->sents.n; i++) {
 		const sentence_rec *r = &a->sents.v[i];
 		size_t end = (size_t)r->tag_first + r->tag_count;
@@ -1225,37 +1267,62 @@ static int write_rows(store *s, int64_t run, const analysis *a, const ruleset *r
 			if (!rs || t->rule >= ruleset_size(rs))
 				die("store: a tag of '%s' names rule %u, outside the ruleset",
 				    a->doc.key, t->rule);
-			VEC_PUSH(&s->tagsel, (uint32_t)j);
-			VEC_PUSH(&s->tagsent, (uint32_t)(i + 1));
+			tagrow tr = {(uint32_t)s->docs.n, (uint32_t)j, (uint32_t)(i + 1), ++n};
+			VEC_PUSH(&s->tagrows, tr);
 		}
 	}
-	rc = insert_rows(s, &cx, ROWS_SENTENCES, a->sents.n);
-	if (rc != SQLITE_OK) return rc;
-	return insert_rows(s, &cx, ROWS_TAGS, s->tagsel.n);
+	VEC_PUSH(&s->docs, cx);
+	s->nsents += a->sents.n;
+	return SQLITE_OK;
 }
 
 int store_write(store *s, int64_t run, const analysis *a, const ruleset *rs, cc_error *err)
+{
+	return store_write_many(s, run, &a, 1, rs, err);
+}
+
+int store_write_many(store *s, int64_t run, const analysis *const *a, size_t n, const ruleset *rs,
+		     cc_error *err)
 {
 	cc_error_clear(err);
 	if (s->mode != STORE_WRITE) {
 		cc_error_set(err, -1, "%s: opened read-only, cannot write", s->path);
 		return -1;
 	}
-	if (!a->doc.key) {
-		cc_error_set(err, -1, "%s: cannot store a document without a key", s->path);
-		return -1;
+	for (size_t k = 0; k < n; k++) {
+		if (!a[k]->doc.key) {
+			cc_error_set(err, -1, "%s: cannot store a document without a key", s->path);
+			return -1;
+		}
 	}
+	if (n == 0) return 0;
 	if (begin_batch(s, err) < 0) return -1;
-	int rc = write_rows(s, run, a, rs);
+	int rc = SQLITE_OK;
+	size_t k;
+	for (k = 0; k < n && rc == SQLITE_OK; k++) rc = write_document(s, run, a[k], rs);
 	if (rc != SQLITE_OK) {
-		unsigned lost = s->pending;
-		cc_error_set(err, -1, "%s: cannot write '%s': %s%s; rolled back %u earlier "
-			     "document%s of this batch", s->path, a->doc.key, s->msg, rc_hint(rc),
-			     lost, lost == 1 ? "" : "s");
+		k--; /* the one that failed */
+	} else {
+		rc = insert_pending(s);
+		k = 0; /* the statement held the rows of all n */
+	}
+	if (rc != SQLITE_OK) {
+		unsigned lost = s->pending + (unsigned)k;
+		s->docs.n = s->tagrows.n = s->nsents = 0;
+		if (n > 1 && k == 0)
+			cc_error_set(err, -1, "%s: cannot write '%s' and the %zu document%s after it: "
+				     "%s%s; rolled back %u earlier document%s of this batch", s->path,
+				     a[0]->doc.key, n - 1, n == 2 ? "" : "s", s->msg, rc_hint(rc), lost,
+				     lost == 1 ? "" : "s");
+		else
+			cc_error_set(err, -1, "%s: cannot write '%s': %s%s; rolled back %u earlier "
+				     "document%s of this batch", s->path, a[k]->doc.key, s->msg,
+				     rc_hint(rc), lost, lost == 1 ? "" : "s");
 		rollback_batch(s);
 		return -1;
 	}
-	if (++s->pending >= s->batch) return commit_batch(s, err);
+	s->pending += (unsigned)n;
+	if (s->pending >= s->batch) return commit_batch(s, err);
 	return 0;
 }
 

@@ -64,6 +64,13 @@ int store_is_current(store *s, const char *key, const char *raw_hash, const char
  * `batch` documents (store_set_batch) and at store_flush/close. Returns 0
  * or -1 with err set (disk full, read-only database...). */
 int store_write(store *s, int64_t run, const analysis *a, const ruleset *rs, cc_error *err);
+/* store_write for n analyses, in order, in the same batch: their document
+ * rows one by one, then the sentences of all n with one statement and
+ * their tags with another (each statement run costs SQLite more than a
+ * few rows). On failure (-1, err set, naming the document or the first of
+ * the n) the open batch is rolled back, these n with it. */
+int store_write_many(store *s, int64_t run, const analysis *const *a, size_t n, const ruleset *rs,
+		     cc_error *err);
 /* Mark a skipped (current) document as seen by this run. */
 int store_touch(store *s, int64_t run, const char *key, cc_error *err);
 

@@ -618,6 +618,68 @@ START_TEST(many_rows)
 }
 END_TEST
 
+/* Several documents in one call: the same rows as one by one, a key that
+ * comes twice keeps its last analysis (and nothing of the first), a failed
+ * document gets its error row; a failure rolls back and names the
+ * document. */
+START_TEST(write_many)
+{
+	store *s = open_write();
+	sqlite3 *db = store_db(s);
+	analysis a[5];
+	build(&a[0], "k1", 0);
+	build(&a[1], "k2", 1);
+	build(&a[2], "k1", 1);
+	build_failed(&a[3], "bad");
+	build(&a[4], "k3", 0);
+	const analysis *p[5] = {&a[0], &a[1], &a[2], &a[3], &a[4]};
+	cc_error err;
+	ck_assert_msg(store_write_many(s, 0, p, 5, rs, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(store_write_many(s, 0, p, 0, rs, &err), 0);
+	ck_assert_int_eq(store_flush(s, &err), 0);
+	for (int i = 0; i < 5; i++) drop(&a[i]);
+	ck_q(db, "SELECT key, n_flagged, n_tags, error IS NOT NULL FROM documents ORDER BY key",
+	     "bad|NULL|NULL|1\nk1|1|2|0\nk2|1|2|0\nk3|2|3|0");
+	ck_q(db, "SELECT d.key, group_concat(s.idx || ':' || s.start || '-' || s.end || ':' ||"
+		 " s.checkworthy || ':' || s.flagged, ' ') FROM sentences s JOIN documents d"
+		 " ON d.id = s.doc_id GROUP BY d.key ORDER BY d.key",
+	     "k1|1:0-38:0.5:1 2:40-112:0.45:0\nk2|1:0-38:0.5:1 2:40-112:0.45:0\n"
+	     "k3|1:0-38:0.8:1 2:40-112:0.45:1");
+	ck_q(db, "SELECT d.key, group_concat(t.sentence || '.' || t.idx || ':' || t.rule || ':' ||"
+		 " t.cue || ':' || ifnull(t.source, '-'), ' ') FROM tags t JOIN documents d"
+		 " ON d.id = t.doc_id GROUP BY d.key ORDER BY d.key",
+	     "k1|1.1:hedge.modal:may:- 2.2:source.per:Per:Dana Whitfield\n"
+	     "k2|1.1:hedge.modal:may:- 2.2:source.per:Per:Dana Whitfield\n"
+	     "k3|1.1:hedge.modal:may:- 2.2:source.per:Per:Dana Whitfield"
+	     " 2.3:speculation.expected:is expected to:-");
+	ck_q(db, "SELECT (SELECT count(*) FROM sentences WHERE doc_id NOT IN (SELECT id FROM documents))"
+		 " + (SELECT count(*) FROM tags WHERE doc_id NOT IN (SELECT id FROM documents))", "0");
+	ck_q(db, "SELECT count(*) FROM cc_sentence_rows", "0");
+	ck_q(db, "SELECT count(*) FROM cc_tag_rows", "0");
+
+	/* a full disk in the middle of a call */
+	build(&a[0], "small", 0);
+	ck_assert_int_eq(store_write(s, 0, &a[0], rs, &err), 0);
+	drop(&a[0]);
+	char sql[128];
+	snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", qi(db, "PRAGMA page_count") + 2);
+	sqlite3_exec(db, sql, NULL, NULL, NULL);
+	build(&a[0], "k4", 0);
+	build(&a[1], "big", 0);
+	strbuf_reset(&a[1].nt.text);
+	for (int i = 0; i < 2000; i++) strbuf_puts(&a[1].nt.text, TEXT);
+	build(&a[2], "k5", 0);
+	ck_assert_int_eq(store_write_many(s, 0, p, 3, rs, &err), -1);
+	for (int i = 0; i < 3; i++) drop(&a[i]);
+	ck_assert_msg(strstr(err.msg, "full") && strstr(err.msg, "'big'") &&
+		      strstr(err.msg, "rolled back 2 earlier documents"), "message: %s", err.msg);
+	ck_assert_int_eq(sqlite3_get_autocommit(db), 1);
+	ck_q(db, "SELECT group_concat(key) FROM (SELECT key FROM documents ORDER BY key)", "bad,k1,k2,k3");
+	ck_q(db, "SELECT count(*) FROM sentences", "6");
+	store_close(s);
+}
+END_TEST
+
 /* The virtual tables the writer inserts sentences and tags from
  * (cc_sentence_rows, cc_tag_rows) exist on the write connection only, show
  * no rows between writes (no pointer into a finished analysis is read),
@@ -1404,6 +1466,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, rows_written);
 	tcase_add_test(tc, rewrite_replaces);
 	tcase_add_test(tc, many_rows);
+	tcase_add_test(tc, write_many);
 	tcase_add_test(tc, row_tables_private);
 	tcase_add_loop_test(tc, is_current, 0, sizeof currency / sizeof currency[0]);
 	tcase_add_test(tc, touch_sets_seen_run);
