@@ -619,8 +619,13 @@ static void convert_txt(emit *e, const char *s, size_t n, unsigned flags)
 			if (item) e->kind = BLOCK_ITEM;
 			emit_bytes(e, c, clen);
 		} else {
-			emit_char(e, '\n');
-			emit_bytes(e, c, clen);
+			/* a line break and the line, with one reserve */
+			strbuf *t = &e->out->text;
+			strbuf_reserve(t, clen + 1);
+			t->data[t->len++] = '\n';
+			memcpy(t->data + t->len, c, clen);
+			t->len += clen;
+			t->data[t->len] = '\0';
 		}
 		lines++;
 		prev_indent = width;
@@ -1424,6 +1429,11 @@ static void convert_html(emit *e, const char *s, size_t n)
 
 /* ---- the stage ----------------------------------------------------------- */
 
+static int title_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
 /* doc->title (JSONL) as the TITLE block: white space collapsed. */
 static int emit_given_title(emit *e, const char *title)
 {
@@ -1440,15 +1450,18 @@ static int emit_given_title(emit *e, const char *title)
 	}
 	if (flags & SCAN_NONASCII) e->ascii = 0;
 	int space = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = title[i];
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+	for (size_t i = 0; i < n;) {
+		if (title_space(title[i])) {
 			space = 1;
+			i++;
 			continue;
 		}
+		size_t j = i + 1;
+		while (j < n && !title_space(title[j])) j++;
 		if (space && emit_len(e)) emit_char(e, ' ');
 		space = 0;
-		emit_char(e, c);
+		emit_bytes(e, title + i, j - i);
+		i = j;
 	}
 	e->kind = BLOCK_TITLE;
 	emit_flush(e);

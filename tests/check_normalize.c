@@ -139,6 +139,9 @@ static const ncase txt_cases[] = {
 	/* JSONL records: the given title, then text without the headline guess */
 	{FMT_TXT, "Port traffic dips", "Short line\n\nBody.", "[title]Port traffic dips[para]Short line[para]Body."},
 	{FMT_TXT, " A \n\ttitle  ", "Body.", "[title]A title[para]Body."},
+	{FMT_TXT, "\f\r Two  words\rthree\f", "Body.", "[title]Two words three[para]Body."},
+	{FMT_TXT, "a b  c", "Body.", "[title]a b c[para]Body."},
+	{FMT_TXT, " \t ", "Head\n\nBody.", "[para]Head[para]Body."},
 	{FMT_TXT, "Cafe\xCC\x81", "x", "[title]Caf\xC3\xA9[para]x"},
 	{FMT_TXT, "", "Head\n\nBody.", "[title]Head[para]Body."},
 	{FMT_JSONL, NULL, "Head\n\nBody.", "[title]Head[para]Body."},
