@@ -58,6 +58,22 @@ typedef struct rs_pattern {
 	 * (?<![\p{L}\p{N}])), so tag.c tries only those start positions */
 	uint8_t has_after;
 	uint8_t no_start_after[16];
+	/* has_words: the pattern begins (after other zero-width groups, with
+	 * no top-level alternative) with a lookahead each of whose
+	 * alternatives starts with a byte of word_first (a class of ASCII
+	 * characters and perhaps all of \x{80}-\x{10ffff}) or is a group
+	 * that matches one of a set of words, then \s: every match starts
+	 * with such a byte or with one of the words (ASCII, lower case;
+	 * nwords of them, sorted, those that start with byte b at
+	 * words[word_at[b] .. word_at[b+1])) and a white-space character.
+	 * tag.c tries such a pattern only where one of them is (comparing
+	 * ASCII letters caselessly, and not in a sentence with a Kelvin sign
+	 * or a long s). */
+	uint8_t has_words;
+	uint8_t word_first[32];
+	uint32_t nwords;
+	char **words;
+	uint16_t *word_at;     /* 257 entries */
 } rs_pattern;
 
 enum rs_jit { RS_JIT_UNTRIED = 0, RS_JIT_YES, RS_JIT_NO };

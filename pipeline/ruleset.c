@@ -2910,12 +2910,30 @@ static size_t group_end(const char *s, size_t n, size_t i)
 	return n;
 }
 
+/* The index of the ']' that ends the class that opens at s[i] (n if none). */
+static size_t class_end(const char *s, size_t n, size_t i)
+{
+	i++;
+	if (i < n && s[i] == '^') i++;
+	if (i < n && s[i] == ']') i++;
+	while (i < n && s[i] != ']') {
+		if (s[i] == '\\') i++;
+		else if (s[i] == '[' && i + 1 < n && s[i + 1] == ':') {
+			const char *e = strstr(s + i, ":]");
+			if (e) i = (size_t)(e - s) + 1;
+		}
+		i++;
+	}
+	return i < n ? i : n;
+}
+
 /* Does the pattern have a '|' outside all groups? */
 static int top_level_alt(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\\') i++;
-		else if (s[i] == '(' || s[i] == '[') i = group_end(s, n, i);
+		else if (s[i] == '(') i = group_end(s, n, i);
+		else if (s[i] == '[') i = class_end(s, n, i);
 		else if (s[i] == '|') return 1;
 	}
 	return 0;
@@ -2991,6 +3009,142 @@ static void find_start_class(const char *s, rs_pattern *out)
 	}
 }
 
+/* The bytes a class [..] at s[i] (ending at e, its ']') may start with,
+ * into bits: ASCII characters and ranges, and \x{80}-\x{10ffff} (every
+ * byte from 0x80). 0 if it holds anything else. */
+static int class_first_bytes(const char *s, size_t i, size_t e, uint8_t bits[32])
+{
+	size_t j = i + 1;
+	if (j < e && s[j] == '^') return 0;
+	while (j < e) {
+		static const char wide[] = "\\x{80}-\\x{10ffff}";
+		unsigned lo, hi;
+		if (strncmp(s + j, wide, sizeof wide - 1) == 0 && j + sizeof wide - 1 <= e) {
+			for (unsigned b = 0x80; b < 256; b++) bits[b >> 3] |= (uint8_t)(1u << (b & 7));
+			j += sizeof wide - 1;
+			continue;
+		}
+		if (s[j] == '\\') {
+			char c = s[j + 1];
+			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == 0)
+				return 0;
+			lo = (unsigned char)c;
+			j += 2;
+		} else {
+			lo = (unsigned char)s[j];
+			if (lo >= 0x80 || lo == '[') return 0;
+			j++;
+		}
+		hi = lo;
+		if (j + 1 < e && s[j] == '-') {
+			hi = (unsigned char)s[j + 1];
+			if (hi >= 0x80 || hi == '\\' || hi == '[' || hi < lo) return 0;
+			j += 2;
+		}
+		for (unsigned b = lo; b <= hi; b++) bits[b >> 3] |= (uint8_t)(1u << (b & 7));
+	}
+	return 1;
+}
+
+/* The words of a group s[0, n) that matches exactly a set of strings (the
+ * literal walk's exact set), appended to out; 0 if it is not such a group
+ * or one of them is empty. */
+static int exact_words(const char *s, size_t n, strset *out)
+{
+	lpool lp;
+	lp_init(&lp);
+	pparse P = {s, n, 0, 0, &lp, NULL};
+	pinfo r = pp_alt(&P);
+	int ok = !P.fail && P.i == n && r.exact && r.ex.n;
+	for (uint32_t k = 0; ok && k < r.ex.n; k++)
+		if (!r.ex.v[k].len) ok = 0;
+	for (uint32_t k = 0; ok && k < r.ex.n; k++) VEC_PUSH(out, xstrndup(r.ex.v[k].s, r.ex.v[k].len));
+	lp_free(&lp);
+	return ok;
+}
+
+/* The alternatives of the lookahead s[a, b) (its content): each a class, a
+ * lookahead for a class, or a group of exact words and \s. */
+static int lookahead_words(const char *s, size_t a, size_t b, rs_pattern *out, strset *words)
+{
+	size_t i = a;
+	while (i <= b) {
+		/* this alternative: up to the next '|' at depth 0 */
+		size_t e = i;
+		while (e < b && s[e] != '|') {
+			if (s[e] == '\\') e += 2;
+			else if (s[e] == '(') e = group_end(s, b, e) + 1;
+			else if (s[e] == '[') e = class_end(s, b, e) + 1;
+			else e++;
+		}
+		if (e > b) return 0;
+		size_t k = i;
+		if (k + 3 < e && strncmp(s + k, "(?=[", 4) == 0) {
+			size_t ce = class_end(s, e, k + 3);
+			if (ce + 1 >= e || s[ce + 1] != ')' || !class_first_bytes(s, k + 3, ce, out->word_first))
+				return 0;
+		} else if (s[k] == '[') {
+			size_t ce = class_end(s, e, k);
+			if (ce >= e || !class_first_bytes(s, k, ce, out->word_first)) return 0;
+		} else if (s[k] == '(') {
+			size_t ge = group_end(s, e, k);
+			if (ge >= e || e - ge - 1 < 2 || strncmp(s + ge + 1, "\\s", 2) != 0) return 0;
+			if (ge + 3 < e && strchr("*?{", s[ge + 3])) return 0; /* \s* may match nothing */
+			if (!exact_words(s + k, ge + 1 - k, words)) return 0;
+		} else {
+			return 0;
+		}
+		i = e + 1;
+	}
+	return 1;
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Does every match of the expanded pattern s start with a byte of a small
+ * set or with one of a set of words and white space (rs_pattern.has_words)?
+ * Only for a pattern that opens, with no top-level alternative, with
+ * zero-width groups one of which is a lookahead of the forms that
+ * lookahead_words reads, as source.np-said's "(?=[A-Z...]...|[0-9...]|
+ * (?i:a|an|...)\s)" and source.role-indefinite's "(?=(?i:an?|one|another)\s)".
+ * Anything else, option settings before it included: no claim.
+ */
+static void find_start_words(const char *s, rs_pattern *out)
+{
+	size_t n = strlen(s), i = 0;
+	out->has_words = 0;
+	if (strstr(s, "(*") || strstr(s, "\\G") || top_level_alt(s, n)) return;
+	while (i + 2 < n && s[i] == '(' && s[i + 1] == '?') {
+		int la = s[i + 2] == '=';
+		if (!la && s[i + 2] != '!' && !(s[i + 2] == '<' && (s[i + 3] == '=' || s[i + 3] == '!'))) return;
+		size_t e = group_end(s, n, i);
+		if (e >= n) return;
+		if (la) {
+			strset w = {0};
+			uint8_t keep[32];
+			memcpy(keep, out->word_first, 32);
+			memset(out->word_first, 0, 32);
+			if (lookahead_words(s, i + 3, e, out, &w)) {
+				qsort(w.v, w.n, sizeof *w.v, cmp_strp);
+				out->words = w.v;
+				out->nwords = (uint32_t)w.n;
+				out->word_at = xcalloc(257, sizeof *out->word_at);
+				for (size_t k = 0; k < w.n; k++) out->word_at[(unsigned char)w.v[k][0] + 1]++;
+				for (int b = 0; b < 256; b++) out->word_at[b + 1] += out->word_at[b];
+				out->has_words = 1;
+				return;
+			}
+			set_free(&w);
+			memcpy(out->word_first, keep, 32);
+		}
+		i = e + 1;
+	}
+}
+
 static int compile_pattern(loader *L, const raw_val *v, uint32_t rule, rs_pattern *out,
 			   plits *lits)
 {
@@ -3029,6 +3183,11 @@ static int compile_pattern(loader *L, const raw_val *v, uint32_t rule, rs_patter
 	/* JIT-compiled on first use (ruleset_jit_compile) */
 	atomic_init(&out->jit, RS_JIT_UNTRIED);
 	find_start_class(exp.data, out);
+	memset(out->word_first, 0, sizeof out->word_first);
+	out->words = NULL;
+	out->word_at = NULL;
+	out->nwords = 0;
+	find_start_words(exp.data, out);
 
 	uint32_t count = 0, esize = 0, capt = 0, minlen = 0;
 	PCRE2_SPTR table;
@@ -3345,8 +3504,13 @@ void ruleset_free(ruleset *rs)
 	VEC_FREE(&rs->rx);
 	VEC_FREE(&rs->items);
 	VEC_FREE(&rs->elems);
-	for (size_t i = 0; i < rs->patterns.n; i++) pcre2_code_free(rs->patterns.v[i].code);
-	for (size_t i = 0; i < rs->xpatterns.n; i++) pcre2_code_free(rs->xpatterns.v[i].code);
+	for (size_t i = 0; i < rs->patterns.n + rs->xpatterns.n; i++) {
+		rs_pattern *p = i < rs->patterns.n ? &rs->patterns.v[i] : &rs->xpatterns.v[i - rs->patterns.n];
+		pcre2_code_free(p->code);
+		for (uint32_t k = 0; k < p->nwords; k++) free(p->words[k]);
+		free(p->words);
+		free(p->word_at);
+	}
 	VEC_FREE(&rs->patterns);
 	VEC_FREE(&rs->xpatterns);
 	for (size_t i = 0; i < rs->lists.n; i++) {

@@ -694,6 +694,32 @@ static void find_starts(tagger *t, PCRE2_SPTR subj, PCRE2_SIZE len)
 	t->starts_gen = t->gen;
 }
 
+/* May a match of pattern p (has_words) start at q: a byte of its
+ * word_first there, or one of its words (ASCII letters in either case)
+ * and a white-space character (ASCII or, as \s under UCP may be, not
+ * ASCII)? */
+static int word_start(const rs_pattern *p, PCRE2_SPTR subj, PCRE2_SIZE len, PCRE2_SIZE q)
+{
+	if (q >= len) return 0;
+	unsigned c = subj[q];
+	if (bit_set(p->word_first, c)) return 1;
+	unsigned lc = (c | 0x20) >= 'a' && (c | 0x20) <= 'z' ? c | 0x20 : c;
+	for (uint32_t k = p->word_at[lc]; k < p->word_at[lc + 1]; k++) {
+		const char *w = p->words[k];
+		PCRE2_SIZE j = 1;
+		for (; w[j]; j++) {
+			if (q + j >= len) break;
+			unsigned x = subj[q + j];
+			if ((x | 0x20) >= 'a' && (x | 0x20) <= 'z') x |= 0x20;
+			if (x != (unsigned char)w[j]) break;
+		}
+		if (w[j] || q + j >= len) continue;
+		unsigned nx = subj[q + j];
+		if (nx == ' ' || (nx >= '\t' && nx <= '\r') || nx >= 0x80) return 1;
+	}
+	return 0;
+}
+
 /* Try pattern p at the candidate start offsets c[0..n) (ascending; a
  * repeated one counts once), each alone (the offset limit set to it): the
  * ones its first-byte bitmap and its lookbehind (no_start_after) allow,
@@ -711,6 +737,9 @@ static int run_cands(tagger *t, size_t pi, const rs_pattern *p, int except, PCRE
 		if (q > last) return 0;
 		if (q < len ? first && !bit_set(first, subj[q]) : first != NULL) continue;
 		if (p->has_after && q > 0 && subj[q - 1] < 0x80 && bit_set(p->no_start_after, subj[q - 1]))
+			continue;
+		/* odd_fold is known only where the automaton ran */
+		if (p->has_words && t->rs->ac_nstates && !t->odd_fold && !word_start(p, subj, len, q))
 			continue;
 		pcre2_set_offset_limit(t->mctx, q);
 		int rc = search_from(t, p, except, subj, len, q, &opts, sent, &off);

@@ -752,6 +752,95 @@ START_TEST(test_threads_first_use)
 END_TEST
 
 
+
+/* Patterns that open with a lookahead for a few bytes or a few words and
+ * white space (rs_pattern.has_words, ruleset.c) are tried only where one
+ * of them starts. Each pattern is loaded twice; the second copy's words
+ * are switched off, so it is tried at every word start as before: both
+ * must find the same matches, with the words in either case, a
+ * white-space character that is not ASCII after them, and in a sentence
+ * with a Kelvin sign or a long s (which a caseless k or s matches). */
+static const char *const word_patterns[] = {
+	"(?<![\\p{L}\\p{N}'’.-])(?=(?=[A-Z\\x{80}-\\x{10ffff}])\\p{Lu}\\w*['’]|[0-9\\x{80}-\\x{10ffff}]|"
+	"(?i:a|an|one|other|another|his|the)\\s)\\w+(?:['’]s)?\\s+\\w+\\s+said",
+	"(?<![\\p{L}\\p{N}])(?=(?i:an?|one|another)\\s)(?i:an?|one|another)\\s+\\w+",
+	"(?<![\\p{L}\\p{N}])(?=(?:The|A)\\s)\\w+\\s+\\w+",
+	"(?=(?i:the)\\s)(?<![\\p{L}\\p{N}])(?i:the)\\s+\\w+",
+	"(?<![\\p{L}\\p{N}])(?=(?i:ask|kin|s)\\s+)\\w+\\s+\\w+",
+	"(?<![\\p{L}\\p{N}])(?=[0-9])\\w+",
+};
+
+static const char *const word_sentences[] = {
+	"An analyst said the plan works, and a trader said no.",
+	"His aides said so; Ana’s aide said yes, 12 people said maybe, ’twas said.",
+	"Another one said: the other one said, a man an apple anothers said.",
+	"The Cat and A dog, THE END; the\tend, a\xc2\xa0" "cat, an\xc2\xa0" "analyst said, an",
+	"He a\xc5\xbfked the \xe2\x84\xaaing; ask kin, Ask KIN s x, \xe2\x84\xaain said.",
+	"One2 said, one said; an\n said, theme said, then the",
+	"a",
+	"",
+	"x a",
+};
+
+START_TEST(test_start_words)
+{
+	strbuf rules = {0};
+	size_t np = sizeof word_patterns / sizeof *word_patterns;
+	for (size_t i = 0; i < np; i++) {
+		strbuf_printf(&rules, "[rule a.%zu]\ncategory = hedge\npattern = %s\n", i, word_patterns[i]);
+		strbuf_printf(&rules, "[rule b.%zu]\ncategory = hedge\npattern = %s\n", i, word_patterns[i]);
+	}
+	env e;
+	env_init(&e, "tag-words.rules", rules.data);
+	for (size_t i = 0; i < np; i++) {
+		rs_pattern *pa = &e.rs->patterns.v[2 * i], *pb = &e.rs->patterns.v[2 * i + 1];
+		ck_assert_msg(pa->has_words && pb->has_words, "%s", word_patterns[i]);
+		pb->has_words = 0;
+	}
+	ck_assert_uint_eq(e.rs->patterns.v[0].nwords, 7);
+	ck_assert_str_eq(e.rs->patterns.v[0].words[0], "a");
+	ck_assert_uint_eq(e.rs->patterns.v[2 * 2].nwords, 2); /* "a", "the" */
+	ck_assert_uint_eq(e.rs->patterns.v[2 * 5].nwords, 0);
+	size_t ns = sizeof word_sentences / sizeof *word_sentences, total = 0;
+	for (int round = 0; round < 2; round++)
+		for (size_t k = 0; k < ns; k++) total += expect_same_pairs(&e, word_sentences[k]);
+	ck_assert_uint_ge(total, 2 * 30); /* the cases do match */
+	/* a lookahead that does not say what a match starts with: no words */
+	strbuf_reset(&rules);
+	strbuf_puts(&rules, "[rule a.0]\ncategory = hedge\npattern = (?<![\\p{L}])(?=\\w+\\s)\\w+\n"
+			    "[rule a.1]\ncategory = hedge\npattern = (?<![\\p{L}])(?=(?i:a|the)\\s*)\\w+\n"
+			    "[rule a.2]\ncategory = hedge\npattern = (?<![\\p{L}])(?=(?i:a|the\\w+)\\s)\\w+\n"
+			    "[rule a.3]\ncategory = hedge\npattern = (?<![\\p{L}])(?=(?i:a|the)\\s)\\w+|x\n"
+			    "[rule a.4]\ncategory = hedge\npattern = (?i)(?<![\\p{L}])(?=[A-Z])\\w+\n"
+			    "[rule a.5]\ncategory = hedge\npattern = (?<![\\p{L}])(?=[^a-z])\\w+\n"
+			    "[rule a.6]\ncategory = hedge\npattern = (?<![\\p{L}])[a]\\w|(?:y)z\n");
+	env f;
+	env_init(&f, "tag-words-no.rules", rules.data);
+	for (size_t i = 0; i < f.rs->patterns.n; i++)
+		ck_assert_msg(!f.rs->patterns.v[i].has_words, "pattern %zu", i);
+	/* a top-level '|' after a class: no start claims at all, so "yz"
+	 * inside a word is found */
+	ck_assert_int_eq(f.rs->patterns.v[6].has_after, 0);
+	char *got = run(&f, "Bayz.");
+	ck_assert_str_eq(got, "a.4[Bayz]; a.5[Bayz]; a.6[yz]");
+	free(got);
+	env_free(&f);
+	/* without gates or lead strings there is no automaton to see a Kelvin
+	 * sign: the words are not used */
+	strbuf_reset(&rules);
+	strbuf_puts(&rules, "[rule a.0]\ncategory = hedge\npattern = (?<![\\p{L}])(?=(?i:ki)\\s)\\w+\n"
+			    "[rule b.0]\ncategory = hedge\npattern = (?<![\\p{L}])(?=(?i:ki)\\s)\\w+\n");
+	env_init(&f, "tag-words-odd.rules", rules.data);
+	ck_assert_uint_eq(f.rs->ac_nstates, 0);
+	ck_assert(f.rs->patterns.v[0].has_words);
+	f.rs->patterns.v[1].has_words = 0;
+	ck_assert_uint_eq(expect_same_pairs(&f, "Ki said, \xe2\x84\xaai said."), 2);
+	env_free(&f);
+	strbuf_free(&rules);
+	env_free(&e);
+}
+END_TEST
+
 /* Patterns with the same gate (the same literal set) or the same lead set
  * share the prefilter's work (ruleset-int.h: gate_id, lead_chain): the
  * automaton marks the first such gate and notes the first pattern's lead
@@ -911,6 +1000,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_threads_first_use);
 	tcase_add_test(tc, test_required_byte);
 	tcase_add_test(tc, test_shared_prefilter);
+	tcase_add_test(tc, test_start_words);
 	suite_add_tcase(s, tc);
 	return s;
 }
