@@ -1297,19 +1297,20 @@ int store_write_many(store *s, int64_t run, const analysis *const *a, size_t n, 
 	}
 	if (n == 0) return 0;
 	if (begin_batch(s, err) < 0) return -1;
-	int rc = SQLITE_OK;
+	int rc = SQLITE_OK, rows_failed = 0;
 	size_t k;
 	for (k = 0; k < n && rc == SQLITE_OK; k++) rc = write_document(s, run, a[k], rs);
 	if (rc != SQLITE_OK) {
 		k--; /* the one that failed */
 	} else {
 		rc = insert_pending(s);
-		k = 0; /* the statement held the rows of all n */
+		rows_failed = 1;
+		k = 0; /* the statements held the rows of all n */
 	}
 	if (rc != SQLITE_OK) {
 		unsigned lost = s->pending + (unsigned)k;
 		s->docs.n = s->tagrows.n = s->nsents = 0;
-		if (n > 1 && k == 0)
+		if (rows_failed && n > 1)
 			cc_error_set(err, -1, "%s: cannot write '%s' and the %zu document%s after it: "
 				     "%s%s; rolled back %u earlier document%s of this batch", s->path,
 				     a[0]->doc.key, n - 1, n == 2 ? "" : "s", s->msg, rc_hint(rc), lost,

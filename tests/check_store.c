@@ -676,6 +676,16 @@ START_TEST(write_many)
 	ck_assert_int_eq(sqlite3_get_autocommit(db), 1);
 	ck_q(db, "SELECT group_concat(key) FROM (SELECT key FROM documents ORDER BY key)", "bad,k1,k2,k3");
 	ck_q(db, "SELECT count(*) FROM sentences", "6");
+	/* the first one fails: it is the one named */
+	build(&a[0], "big", 0);
+	strbuf_reset(&a[0].nt.text);
+	for (int i = 0; i < 2000; i++) strbuf_puts(&a[0].nt.text, TEXT);
+	build(&a[1], "k6", 0);
+	ck_assert_int_eq(store_write_many(s, 0, p, 2, rs, &err), -1);
+	for (int i = 0; i < 2; i++) drop(&a[i]);
+	ck_assert_msg(strstr(err.msg, "cannot write 'big': ") && !strstr(err.msg, "after it") &&
+		      strstr(err.msg, "rolled back 0 earlier documents"), "message: %s", err.msg);
+	ck_q(db, "SELECT count(*) FROM documents", "4");
 	store_close(s);
 }
 END_TEST
