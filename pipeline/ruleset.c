@@ -2882,34 +2882,6 @@ static void check_frags(loader *L)
 	}
 }
 
-/* The end of the group that opens at s[i] (the index of its ')'), or n. */
-static size_t group_end(const char *s, size_t n, size_t i)
-{
-	size_t depth = 0;
-	for (; i < n; i++) {
-		if (s[i] == '\\') {
-			i++;
-		} else if (s[i] == '[') {
-			i++;
-			if (i < n && s[i] == '^') i++;
-			if (i < n && s[i] == ']') i++;
-			while (i < n && s[i] != ']') {
-				if (s[i] == '\\') i++;
-				else if (s[i] == '[' && i + 1 < n && s[i + 1] == ':') {
-					const char *e = strstr(s + i, ":]");
-					if (e) i = (size_t)(e - s) + 1;
-				}
-				i++;
-			}
-		} else if (s[i] == '(') {
-			depth++;
-		} else if (s[i] == ')') {
-			if (--depth == 0) return i;
-		}
-	}
-	return n;
-}
-
 /* The index of the ']' that ends the class that opens at s[i] (n if none). */
 static size_t class_end(const char *s, size_t n, size_t i)
 {
@@ -2925,6 +2897,24 @@ static size_t class_end(const char *s, size_t n, size_t i)
 		i++;
 	}
 	return i < n ? i : n;
+}
+
+/* The end of the group that opens at s[i] (the index of its ')'), or n. */
+static size_t group_end(const char *s, size_t n, size_t i)
+{
+	size_t depth = 0;
+	for (; i < n; i++) {
+		if (s[i] == '\\') {
+			i++;
+		} else if (s[i] == '[') {
+			i = class_end(s, n, i);
+		} else if (s[i] == '(') {
+			depth++;
+		} else if (s[i] == ')') {
+			if (--depth == 0) return i;
+		}
+	}
+	return n;
 }
 
 /* Does the pattern have a '|' outside all groups? */

@@ -113,6 +113,18 @@ static void queue_push(queue *q, void *item)
 	pthread_mutex_unlock(&q->mu);
 }
 
+/* The item at the head, or NULL if the queue is empty (q->mu held); wakes
+ * the pushers once the queue is down to its low mark. */
+static void *queue_take(queue *q)
+{
+	if (!q->len) return NULL;
+	void *item = q->items[q->head];
+	q->head = (q->head + 1) % q->cap;
+	q->len--;
+	if (q->push_waiters && q->len <= q->low) pthread_cond_broadcast(&q->not_full);
+	return item;
+}
+
 /* NULL once the queue is closed and drained. */
 static void *queue_pop(queue *q)
 {
@@ -123,13 +135,7 @@ static void *queue_pop(queue *q)
 		while (q->len < q->high && !q->closed);
 		q->pop_waiters--;
 	}
-	void *item = NULL;
-	if (q->len) {
-		item = q->items[q->head];
-		q->head = (q->head + 1) % q->cap;
-		q->len--;
-		if (q->push_waiters && q->len <= q->low) pthread_cond_broadcast(&q->not_full);
-	}
+	void *item = queue_take(q);
 	pthread_mutex_unlock(&q->mu);
 	return item;
 }
@@ -138,13 +144,7 @@ static void *queue_pop(queue *q)
 static void *queue_try_pop(queue *q)
 {
 	pthread_mutex_lock(&q->mu);
-	void *item = NULL;
-	if (q->len) {
-		item = q->items[q->head];
-		q->head = (q->head + 1) % q->cap;
-		q->len--;
-		if (q->push_waiters && q->len <= q->low) pthread_cond_broadcast(&q->not_full);
-	}
+	void *item = queue_take(q);
 	pthread_mutex_unlock(&q->mu);
 	return item;
 }
