@@ -127,6 +127,15 @@ static char *run(env *e, const char *sentence)
 	return strbuf_steal(&b);
 }
 
+/* Add rules a.N and b.N for pattern: a.N runs it as written, b.N as
+ * pre + pattern + post (a wrapper that turns off the mechanism under test,
+ * or nothing, when the test turns it off otherwise). */
+static void add_pair(strbuf *rules, size_t n, const char *pattern, const char *pre, const char *post)
+{
+	strbuf_printf(rules, "[rule a.%zu]\ncategory = hedge\npattern = %s\n", n, pattern);
+	strbuf_printf(rules, "[rule b.%zu]\ncategory = hedge\npattern = %s%s%s\n", n, pre, pattern, post);
+}
+
 /* Tag the sentence with pairs of rules a.N and b.N (the same pattern, run
  * two ways) and check that each pair found the same tags: spans, cues and
  * sources. Returns how many tags the a rules found. */
@@ -457,11 +466,7 @@ START_TEST(test_start_positions)
 {
 	strbuf rules = {0};
 	size_t np = sizeof start_patterns / sizeof *start_patterns;
-	for (size_t i = 0; i < np; i++) {
-		strbuf_printf(&rules, "[rule a.%zu]\ncategory = hedge\npattern = %s\n", i, start_patterns[i]);
-		strbuf_printf(&rules, "[rule b.%zu]\ncategory = hedge\npattern = (?:)%s\n", i,
-			      start_patterns[i]);
-	}
+	for (size_t i = 0; i < np; i++) add_pair(&rules, i, start_patterns[i], "(?:)", "");
 	env e;
 	env_init(&e, "tag-starts.rules", rules.data);
 	for (size_t i = 0; i < np; i++) {
@@ -532,10 +537,7 @@ START_TEST(test_lead_starts)
 {
 	strbuf rules = {0};
 	size_t np = sizeof lead_patterns / sizeof *lead_patterns;
-	for (size_t i = 0; i < np; i++) {
-		strbuf_printf(&rules, "[rule a.%zu]\ncategory = hedge\npattern = %s\n", i, lead_patterns[i].pattern);
-		strbuf_printf(&rules, "[rule b.%zu]\ncategory = hedge\npattern = %s\n", i, lead_patterns[i].pattern);
-	}
+	for (size_t i = 0; i < np; i++) add_pair(&rules, i, lead_patterns[i].pattern, "", "");
 	env e;
 	env_init(&e, "tag-leads.rules", rules.data);
 	for (size_t i = 0; i < np; i++) {
@@ -786,10 +788,7 @@ START_TEST(test_start_words)
 {
 	strbuf rules = {0};
 	size_t np = sizeof word_patterns / sizeof *word_patterns;
-	for (size_t i = 0; i < np; i++) {
-		strbuf_printf(&rules, "[rule a.%zu]\ncategory = hedge\npattern = %s\n", i, word_patterns[i]);
-		strbuf_printf(&rules, "[rule b.%zu]\ncategory = hedge\npattern = %s\n", i, word_patterns[i]);
-	}
+	for (size_t i = 0; i < np; i++) add_pair(&rules, i, word_patterns[i], "", "");
 	env e;
 	env_init(&e, "tag-words.rules", rules.data);
 	for (size_t i = 0; i < np; i++) {
@@ -873,11 +872,7 @@ START_TEST(test_shared_prefilter)
 {
 	strbuf rules = {0};
 	size_t np = sizeof share_patterns / sizeof *share_patterns;
-	for (size_t i = 0; i < np; i++) {
-		strbuf_printf(&rules, "[rule a.%zu]\ncategory = hedge\npattern = %s\n", i, share_patterns[i]);
-		strbuf_printf(&rules, "[rule b.%zu]\ncategory = hedge\npattern = (?:%s)|(*FAIL)\n", i,
-			      share_patterns[i]);
-	}
+	for (size_t i = 0; i < np; i++) add_pair(&rules, i, share_patterns[i], "(?:", ")|(*FAIL)");
 	env e;
 	env_init(&e, "tag-share.rules", rules.data);
 	const ruleset *rs = e.rs;
@@ -942,11 +937,7 @@ START_TEST(test_required_byte)
 {
 	strbuf rules = {0};
 	size_t np = sizeof req_patterns / sizeof *req_patterns;
-	for (size_t i = 0; i < np; i++) {
-		strbuf_printf(&rules, "[rule a.%zu]\ncategory = hedge\npattern = %s\n", i, req_patterns[i]);
-		strbuf_printf(&rules, "[rule b.%zu]\ncategory = hedge\npattern = (?:%s)|(*FAIL)\n", i,
-			      req_patterns[i]);
-	}
+	for (size_t i = 0; i < np; i++) add_pair(&rules, i, req_patterns[i], "(?:", ")|(*FAIL)");
 	env e;
 	env_init(&e, "tag-req.rules", rules.data);
 	for (size_t i = 0; i < np; i++) {
