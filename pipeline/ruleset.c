@@ -3119,7 +3119,7 @@ static void find_start_words(const char *s, rs_pattern *out)
 			memcpy(keep, out->word_first, 32);
 			memset(out->word_first, 0, 32);
 			if (lookahead_words(s, i + 3, e, out, &w)) {
-				qsort(w.v, w.n, sizeof *w.v, cmp_strp);
+				if (w.n) qsort(w.v, w.n, sizeof *w.v, cmp_strp); /* w.v is NULL without words */
 				out->words = w.v;
 				out->nwords = (uint32_t)w.n;
 				out->word_at = xcalloc(257, sizeof *out->word_at);
