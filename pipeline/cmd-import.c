@@ -397,6 +397,9 @@ int cmd_import(int argc, char **argv)
 		status = 3;
 		goto out;
 	}
+	/* the WAL checkpoints beside the import, not inside its commits */
+	if (store_checkpoint_in_background(im.st, 0, &err) != 0)
+		fprintf(stderr, "claimcheck import: warning: %s\n", err.msg);
 	char *args = join_args(argc, argv);
 	im.args = args;
 	for (int i = optind; i < argc && !im.other_rules && !im.fatal; i++) import_file(&im, argv[i]);

@@ -800,6 +800,11 @@ int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths, const
 		return 3;
 	}
 	store_set_batch(r.st, RUN_BATCH_DOCS);
+	/* the WAL checkpoints beside the writer, not inside its commits */
+	if (store_checkpoint_in_background(r.st, 0, &e) != 0) {
+		fprintf(stderr, "claimcheck: warning: %s\n", e.msg);
+		cc_error_clear(&e);
+	}
 	/* a database that existed may know unchanged files (NULL: read them all) */
 	/* A database created by this run holds nothing current: then neither
 	 * the reader nor the workers ask it (nor with --force). */

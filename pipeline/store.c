@@ -12,6 +12,7 @@
 #include "config.h"
 #include "store.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,10 @@ extern const char sql_views[];
 
 #define STORE_DEFAULT_BATCH 2000
 #define STORE_BUSY_MS 10000
+/* WAL pages (16 KiB) after a commit from which the checkpoints run (as
+ * wal_autocheckpoint is set at open; store_checkpoint_in_background's
+ * default). */
+#define CKPT_PAGES 4096
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 enum stmt_id {
@@ -156,6 +161,7 @@ struct store {
 	strbuf dropped;   /* path whose file row is known absent in the open transaction, */
 	int have_dropped; /* if this is set */
 	char msg[256];    /* SQLite's message for the last failed step */
+	struct checkpointer *ckpt; /* store_checkpoint_in_background, or NULL */
 };
 
 #define FILEBITS_LOG2 20 /* 2^20 bits: 128 KiB */
@@ -678,6 +684,108 @@ fail:
 
 static int commit_batch(store *s, cc_error *err);
 
+/* ---- checkpoints off the writer's thread --------------------------------- */
+
+typedef struct checkpointer {
+	sqlite3 *db; /* the thread's own connection */
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int want, busy, stop;
+	int pages; /* from this many WAL pages the thread checkpoints, */
+	int restart_pages; /* from this many the writer (and the WAL restarts) */
+} checkpointer;
+
+static void *checkpointer_main(void *arg)
+{
+	checkpointer *c = arg;
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		while (!c->want && !c->stop) pthread_cond_wait(&c->cv, &c->mu);
+		if (c->stop) break;
+		c->want = 0;
+		c->busy = 1;
+		pthread_mutex_unlock(&c->mu);
+		/* PASSIVE: copies the frames no reader still needs, without
+		 * taking the write lock or waiting; what it leaves, a later
+		 * one (or the writer's, or the one at close) copies. A
+		 * failure (disk full) leaves the pages in the WAL, where
+		 * readers find them: nothing is lost. */
+		sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&c->mu);
+		c->busy = 0;
+		pthread_cond_broadcast(&c->cv);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+/* The writer's WAL hook, after each commit (the write lock released):
+ * pages is the number of frames in the WAL. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	checkpointer *c = arg;
+	(void)name;
+	if (pages < c->pages) return SQLITE_OK;
+	pthread_mutex_lock(&c->mu);
+	if (pages >= c->restart_pages) {
+		/* The WAL starts again only at a transaction that begins
+		 * with every frame copied, which the thread, always a commit
+		 * behind, never sees: wait for it, copy the last commit's
+		 * frames here, and the next transaction restarts the WAL. */
+		while (c->busy || c->want) pthread_cond_wait(&c->cv, &c->mu);
+		pthread_mutex_unlock(&c->mu);
+		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		return SQLITE_OK;
+	}
+	c->want = 1;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	return SQLITE_OK;
+}
+
+int store_checkpoint_in_background(store *s, unsigned pages, cc_error *err)
+{
+	if (s->mode != STORE_WRITE || s->ckpt) return 0;
+	if (pages == 0) pages = CKPT_PAGES;
+	if (pages > INT_MAX / 4) pages = INT_MAX / 4;
+	checkpointer *c = xcalloc(1, sizeof *c);
+	c->pages = (int)pages;
+	c->restart_pages = 4 * (int)pages;
+	int rc = sqlite3_open_v2(s->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK) rc = sqlite3_exec(c->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		cc_error_set(err, -1, "%s: cannot open a connection for the checkpoints: %s", s->path,
+			     c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		sqlite3_close(c->db);
+		free(c);
+		return -1;
+	}
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	if (pthread_create(&c->thread, NULL, checkpointer_main, c) != 0) die("cannot start a thread");
+	s->ckpt = c;
+	sqlite3_wal_hook(s->db, wal_hook, c); /* replaces the automatic checkpoints */
+	return 0;
+}
+
+static void checkpointer_stop(store *s)
+{
+	checkpointer *c = s->ckpt;
+	if (!c) return;
+	pthread_mutex_lock(&c->mu);
+	c->stop = 1;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	pthread_join(c->thread, NULL);
+	sqlite3_wal_autocheckpoint(s->db, CKPT_PAGES); /* the hook goes */
+	sqlite3_close(c->db);
+	pthread_mutex_destroy(&c->mu);
+	pthread_cond_destroy(&c->cv);
+	free(c);
+	s->ckpt = NULL;
+}
+
 void store_close(store *s)
 {
 	if (!s) return;
@@ -686,6 +794,7 @@ void store_close(store *s)
 		cc_error_clear(&e);
 		if (commit_batch(s, &e) < 0) fprintf(stderr, "claimcheck: %s\n", e.msg);
 	}
+	checkpointer_stop(s);
 	for (int i = 0; i < ST__COUNT; i++) sqlite3_finalize(s->st[i]);
 	sqlite3_finalize(s->ins_rows[ROWS_SENTENCES]);
 	sqlite3_finalize(s->ins_rows[ROWS_TAGS]);

@@ -98,4 +98,18 @@ int store_file_touch(store *s, int64_t run, const char *path, cc_error *err);
 void store_set_batch(store *s, unsigned docs);
 int store_flush(store *s, cc_error *err);
 
+/* Write mode: move the WAL checkpoints off the calling thread. By
+ * default SQLite copies the WAL into the database file inside the commit
+ * that takes it past 4096 pages (64 MiB), and syncs both files there: a
+ * fifth of a second in which the writer, and the workers waiting on it,
+ * stand still. After this call a thread of the store, on a connection of
+ * its own, does those checkpoints (from `pages` WAL pages, 0 for 4096)
+ * while the writer goes on. Once the WAL has grown to four times that,
+ * the writer copies what its last commit added itself, so that the next
+ * transaction starts the WAL again from the beginning: the WAL file stays
+ * under about 4 * pages pages. store_close stops the thread. Returns 0,
+ * or -1 with err set if the thread's connection cannot be opened (the
+ * checkpoints then stay as they were). */
+int store_checkpoint_in_background(store *s, unsigned pages, cc_error *err);
+
 #endif

@@ -12,6 +12,8 @@
 
 #include <jansson.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -1080,6 +1082,73 @@ START_TEST(batch_commits)
 }
 END_TEST
 
+/* Write one document of about 40 KB (three overflow pages of text) in a
+ * commit of its own. */
+static void write_big(store *s, const char *key)
+{
+	analysis a;
+	build(&a, key, 0);
+	strbuf_reset(&a.nt.text);
+	for (int i = 0; i < 500; i++) strbuf_puts(&a.nt.text, TEXT);
+	cc_error err;
+	ck_assert_msg(store_write(s, 0, &a, rs, &err) == 0, "%s", err.msg);
+	drop(&a);
+}
+
+static long long file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (long long)st.st_size : 0;
+}
+
+/* The checkpoints of store_checkpoint_in_background: the thread copies
+ * the WAL into the database file (from 4 pages here; SQLite's own
+ * checkpoint would wait for 4096) after a commit of fewer than 16 pages,
+ * where the writer copies nothing itself; from 16 pages the writer
+ * restarts the WAL, which stays small over 200 commits that add 5 to 10
+ * pages each (without the restarts it would grow to 1000 pages or more). */
+START_TEST(background_checkpoints)
+{
+	store *s = open_write();
+	store_set_batch(s, 1);
+	cc_error err;
+	ck_assert_msg(store_checkpoint_in_background(s, 4, &err) == 0, "%s", err.msg);
+	char wal[4300];
+	snprintf(wal, sizeof wal, "%s-wal", db_path);
+	const long long frame = 16384 + 24;
+
+	write_big(s, "first"); /* the schema's pages too: the writer copies them */
+	long long db0 = file_size(db_path);
+	write_big(s, "second"); /* three new overflow pages, among 5 to 10 */
+	long long db1 = file_size(db_path);
+	for (int i = 0; i < 300 && db1 <= db0; i++) {
+		struct timespec ms10 = {0, 10000000};
+		nanosleep(&ms10, NULL);
+		db1 = file_size(db_path);
+	}
+	ck_assert_msg(db1 > db0, "the database file stayed at %lld bytes", db1);
+
+	long long most = 0;
+	for (int i = 0; i < 200; i++) {
+		char key[32];
+		snprintf(key, sizeof key, "k%d", i);
+		write_big(s, key);
+		long long w = file_size(wal);
+		if (w > most) most = w;
+	}
+	ck_assert_msg((most - 32) / frame < 40, "the WAL grew to %lld frames", (most - 32) / frame);
+	store_close(s);
+	ck_assert_int_eq(file_size(wal), 0);
+
+	sqlite3 *db;
+	ck_assert_int_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_int_eq(qi(db, "SELECT count(*) FROM documents"), 202);
+	ck_assert_int_eq(qi(db, "SELECT count(*) FROM sentences"), 404);
+	ck_q(db, "PRAGMA integrity_check", "ok");
+	sqlite3_close(db);
+}
+END_TEST
+
 START_TEST(disk_full)
 {
 	store *s = open_write();
@@ -1489,8 +1558,10 @@ static Suite *make_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("transactions");
+	tcase_set_timeout(tc, 60); /* background_checkpoints: 200 commits, fsyncs */
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, batch_commits);
+	tcase_add_test(tc, background_checkpoints);
 	tcase_add_test(tc, disk_full);
 	tcase_add_test(tc, run_finish_failure);
 	tcase_add_test(tc, locked);
