@@ -17,7 +17,11 @@
 #   pair (--pair)  two independent run -j1 processes side by side, each over
 #                  the whole corpus into its own database: what two cores
 #                  give for twice the work without any sharing between the
-#                  workers, the ceiling to hold the -j2 ratio against
+#                  workers (each -j1 keeps more than one core busy, as its
+#                  writer runs beside its worker, so the two contend)
+#   stream pair    (--pair) two `stream` processes side by side over the
+#                  JSONL records: one-thread work, no contention for
+#                  cores: what the second core gives on this machine
 #
 # and prints MB/s, documents/s, sentences/s, peak RSS, and each run's time
 # per MB as a multiple of wc -w's. MB are 10^6 bytes of input files;
@@ -53,7 +57,8 @@ Usage: $me [--size MB | --quick] [--dir SCRATCH] [--claimcheck BINARY] [--corpor
                    or claimcheck on PATH)
   --corpora DIR    the research corpora (default: $src/../shared/corpora)
   --pair           also time two run -j1 processes side by side (twice the
-                   work): the -j2 ratio this machine gives without sharing
+                   work), and two stream processes side by side: what the
+                   second core gives without sharing
   --keep           keep the databases
 EOF
 }
@@ -212,7 +217,14 @@ stream_na=0
 if "$bin" stream --help >/dev/null 2>&1; then
 	timed stream sh -c 'xargs -0 cat <"$1" | "$2" stream -r "$3" >/dev/null' sh "$dir/jsonl0" "$bin" "$rules"
 	timed stream2 sh -c 'xargs -0 cat <"$1" | "$2" stream -j2 -r "$3" >/dev/null' sh "$dir/jsonl0" "$bin" "$rules"
-	[ "$(awk '$1 ~ /^stream/ && $4 != 0' "$results")" = "" ] || stream_na=1
+	if [ $pair = 1 ]; then
+		# one-thread work side by side: what the second core adds when
+		# nothing is shared and neither process needs more than one core
+		timed spair sh -c 'xargs -0 cat <"$1" | "$2" stream -r "$3" >/dev/null & a=$!
+			xargs -0 cat <"$1" | "$2" stream -r "$3" >/dev/null; b=$?; wait $a || exit 1; exit $b' \
+			sh "$dir/jsonl0" "$bin" "$rules"
+	fi
+	[ "$(awk '$1 ~ /^s(tream|pair)/ && $4 != 0' "$results")" = "" ] || stream_na=1
 else
 	stream_na=1
 fi
@@ -252,6 +264,8 @@ END {
 		row("stream -j2 (JSONL)", t["stream2"], r["stream2"], jbytes, jdocs, jsents, c["stream2"])
 	}
 	if ("pair" in t) row("2 x run -j1 (--pair)", t["pair"], r["pair"], 2 * bytes, 2 * docs, 2 * sents, c["pair"])
+	if ("spair" in t && !stream_na)
+		row("2 x stream (--pair)", t["spair"], r["spair"], 2 * jbytes, 2 * jdocs, 2 * jsents, c["spair"])
 	printf "\n%.1f MB, %d documents, %d sentences; database %d MB\n", bytes / 1e6, docs, sents, dbmb
 	j1 = bytes / 1e6 / t["j1"]; sp = t["j1"] / t["j2"]; re = t["rerun"] / t["j2"]
 	rss = r["j1"] > r["j2"] ? r["j1"] : r["j2"]; if (r["rerun"] > rss) rss = r["rerun"]
@@ -259,6 +273,12 @@ END {
 	printf "  -j1 >= 30 MB/s           %6.1f MB/s   %s\n", j1, (j1 >= 30 ? "ok" : "MISSED")
 	printf "  -j2 >= 1.7x -j1          %6.2fx       %s\n", sp, (sp >= 1.7 ? "ok" : "MISSED")
 	if ("pair" in t) printf "    (two -j1 processes side by side: %.2fx the work of one per unit of time)\n", 2 * t["j1"] / t["pair"]
+	if ("spair" in t && !stream_na)
+		printf "    (two stream processes, one core each, side by side: %.2fx one: what the second core gives)\n",
+		       2 * t["stream"] / t["spair"]
+	if (c["j1"] > 0 && t["j1"] > 0)
+		printf "    (-j1 keeps %.2f cores busy: %.0f%% of its CPU time is beside the worker, mostly the writer)\n",
+		       c["j1"] / t["j1"], 100 * (1 - t["j1"] / c["j1"])
 	if (c["j1"] > 0 && c["j2"] > 0)
 		printf "    (CPU time: -j1 %.2f s on %.2f cores, -j2 %.2f s on %.2f cores, %+.0f%% for the same work)\n",
 		       c["j1"], c["j1"] / t["j1"], c["j2"], c["j2"] / t["j2"], 100 * (c["j2"] / c["j1"] - 1)
