@@ -107,7 +107,8 @@ int store_flush(store *s, cc_error *err);
  * while the writer goes on. Once the WAL has grown to four times that,
  * the writer copies what its last commit added itself, so that the next
  * transaction starts the WAL again from the beginning: the WAL file stays
- * under about 4 * pages pages. store_close stops the thread. Returns 0,
+ * at about 4 * pages pages plus a commit's (more when a reader on an old
+ * snapshot makes the restart wait). store_close stops the thread. Returns 0,
  * or -1 with err set if the thread's connection cannot be opened (the
  * checkpoints then stay as they were). */
 int store_checkpoint_in_background(store *s, unsigned pages, cc_error *err);

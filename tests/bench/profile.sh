@@ -6,8 +6,9 @@
 # one profile per thread and prints, for each thread, its instructions in
 # all and per MB of input, and its costliest functions (inclusive). The
 # threads are: the main thread (loading and compiling the rules, then
-# reading the inputs), the worker (normalise, segment, stem, tag, score)
-# and the writer (SQLite). Instruction counts do not depend on the
+# reading the inputs), the worker (normalise, segment, stem, tag, score),
+# the writer (SQLite) and ckpt (the store's thread that copies the WAL
+# into the database file: idle until the WAL holds 64 MiB). Instruction counts do not depend on the
 # machine's load, so two builds or two rule sets can be compared on a busy
 # machine; valgrind runs SHA-256 in software (it lacks the CPU's SHA
 # instructions), which the figures include. For time per rule use
@@ -64,6 +65,7 @@ for f in "$tmp"/cg.out-*; do
 		if ($0 ~ /run\.c:writer_main/) { print "writer"; exit }
 		if ($0 ~ /run\.c:worker_main/) { print "worker"; exit }
 		if ($0 ~ /run\.c:sizer_main/) { print "sizer"; exit }
+		if ($0 ~ /store\.c:checkpointer_main/) { print "ckpt"; exit }
 	}' "$tmp/annot")
 	[ -n "$name" ] || name=main
 	[ "$name" = main ] && per="(loading the rules, once; then reading)" || per=
@@ -91,7 +93,7 @@ for f in "$tmp"/cg.out-*; do
 	awk -v top="$top" '
 		/^ *[0-9,]+ +\([ 0-9.]+%\) +[^ ]/ && !/PROGRAM TOTALS/ {
 			sub(/ \[[^]]*\]$/, "")
-			if ($0 ~ /\?\?\?:0x|below main|libc-start|libc_start_call_main|start_thread|clone|pthread_create\.c|main\.c:main$|cmd-run\.c:cmd_run$|run\.c:(worker|writer|sizer)_main$/) next
+			if ($0 ~ /\?\?\?:0x|below main|libc-start|libc_start_call_main|start_thread|clone|pthread_create\.c|main\.c:main$|cmd-run\.c:cmd_run$|run\.c:(worker|writer|sizer)_main$|store\.c:checkpointer_main$/) next
 			if ($0 ~ /\047[0-9]+$/) next # a recursive call, counted again
 			if (shown++ < top) printf "          %s\n", $0
 		}' "$tmp/annot"
