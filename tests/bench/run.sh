@@ -33,7 +33,7 @@
 # cores show up in every figure, most of all in -j2.
 #
 # Usage: tests/bench/run.sh [--size MB | --quick] [--dir SCRATCH]
-#                           [--claimcheck BINARY] [--corpora DIR] [--pair] [--keep]
+#                           [--claimcheck BINARY] [--corpora DIR] [--pair] [--repeat N] [--keep]
 set -eu
 
 me=$(basename "$0")
@@ -44,10 +44,12 @@ bin=
 corpora=
 keep=0
 pair=0
+repeat=1
 
 usage() {
 	cat <<EOF
-Usage: $me [--size MB | --quick] [--dir SCRATCH] [--claimcheck BINARY] [--corpora DIR] [--pair] [--keep]
+Usage: $me [--size MB | --quick] [--dir SCRATCH] [--claimcheck BINARY] [--corpora DIR] [--pair]
+       [--repeat N] [--keep]
 
   --size MB        corpus size in MB (default 200)
   --quick          a 20 MB corpus, for trying things
@@ -59,6 +61,10 @@ Usage: $me [--size MB | --quick] [--dir SCRATCH] [--claimcheck BINARY] [--corpor
   --pair           also time two run -j1 processes side by side (twice the
                    work), and two stream processes side by side: what the
                    second core gives without sharing
+  --repeat N       time run -j1 and run -j2 N times, alternating, each into a
+                   fresh database: the table shows the medians, and each
+                   pair's -j2 ratio is printed (the machine's speed drifts
+                   by tens of percent within minutes)
   --keep           keep the databases
 EOF
 }
@@ -73,12 +79,17 @@ while [ $# -gt 0 ]; do
 	--corpora) [ $# -ge 2 ] || { usage >&2; exit 2; }; corpora=$2; shift 2 ;;
 	--keep) keep=1; shift ;;
 	--pair) pair=1; shift ;;
+	--repeat) [ $# -ge 2 ] || { usage >&2; exit 2; }; repeat=$2; shift 2 ;;
+	--repeat=*) repeat=${1#--repeat=}; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "$me: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
 	esac
 done
 case $size in
 ''|*[!0-9]*|0) echo "$me: --size wants a whole number of MB, not '$size'" >&2; exit 2 ;;
+esac
+case $repeat in
+''|*[!0-9]*|0) echo "$me: --repeat wants a whole number of runs, not '$repeat'" >&2; exit 2 ;;
 esac
 
 if [ ! -x /usr/bin/time ]; then
@@ -203,6 +214,16 @@ rm -f "$db1" "$db1-wal" "$db1-shm" "$db2" "$db2-wal" "$db2-shm"
 timed j1 "$bin" run -q -r "$rules" -j1 -o "$db1" "$corpus" >"$dir/out.j1"
 timed j2 "$bin" run -q -r "$rules" -j2 -o "$db2" "$corpus" >"$dir/out.j2"
 timed rerun "$bin" run -q -r "$rules" -j2 -o "$db2" "$corpus" >"$dir/out.rerun"
+k=2
+while [ $k -le "$repeat" ]; do
+	dbk=$dir/bench-repeat.db
+	for j in 1 2; do
+		rm -f "$dbk" "$dbk-wal" "$dbk-shm"
+		timed "j$j.$k" "$bin" run -q -r "$rules" -j$j -o "$dbk" "$corpus" >/dev/null
+	done
+	rm -f "$dbk" "$dbk-wal" "$dbk-shm"
+	k=$((k + 1))
+done
 
 if [ $pair = 1 ]; then
 	pa=$dir/bench-pa.db pb=$dir/bench-pb.db
@@ -248,8 +269,25 @@ function row(label, s, rss, b, d, n, cpu) {
 	printf "%-22s %8.2f %8.2f %6.2f %9.1f %11.0f %12.0f %9.0f %8.1fx\n", label, s, cpu, cpu / s,
 	       b / 1e6 / s, d / s, n / s, rss / 1024, (s / b) / (wc_s / bytes)
 }
+function median(a, n,    i, j, x, b) {
+	for (i = 1; i <= n; i++) b[i] = a[i]
+	for (i = 2; i <= n; i++) { x = b[i]; for (j = i - 1; j >= 1 && b[j] > x; j--) b[j + 1] = b[j]; b[j + 1] = x }
+	return n % 2 ? b[(n + 1) / 2] : (b[n / 2] + b[n / 2 + 1]) / 2
+}
 { t[$1] = $2; r[$1] = $3; c[$1] = $5 }
 END {
+	# with --repeat: each -j1/-j2 pair, and the medians in the table
+	n = 1; t1[1] = t["j1"]; t2[1] = t["j2"]; c1[1] = c["j1"]; c2[1] = c["j2"]
+	while (("j1." (n + 1)) in t && ("j2." (n + 1)) in t) {
+		n++; t1[n] = t["j1." n]; t2[n] = t["j2." n]; c1[n] = c["j1." n]; c2[n] = c["j2." n]
+		if (r["j1." n] > r["j1"]) r["j1"] = r["j1." n]
+		if (r["j2." n] > r["j2"]) r["j2"] = r["j2." n]
+	}
+	if (n > 1) {
+		for (i = 1; i <= n; i++) ratio[i] = t1[i] / t2[i]
+		t["j1"] = median(t1, n); t["j2"] = median(t2, n); c["j1"] = median(c1, n); c["j2"] = median(c2, n)
+		mratio = median(ratio, n)
+	}
 	wc_s = t["wc"] > 0 ? t["wc"] : 0.005
 	printf "%-22s %8s %8s %6s %9s %11s %12s %9s %9s\n", "", "time s", "CPU s", "cores", "MB/s",
 	       "docs/s", "sentences/s", "RSS MB", "x wc -w"
@@ -267,16 +305,22 @@ END {
 	if ("spair" in t && !stream_na)
 		row("2 x stream (--pair)", t["spair"], r["spair"], 2 * jbytes, 2 * jdocs, 2 * jsents, c["spair"])
 	printf "\n%.1f MB, %d documents, %d sentences; database %d MB\n", bytes / 1e6, docs, sents, dbmb
-	j1 = bytes / 1e6 / t["j1"]; sp = t["j1"] / t["j2"]; re = t["rerun"] / t["j2"]
+	if (n > 1) {
+		printf "\nrun -j1 and run -j2, %d times alternating (the table shows the medians, peak RSS the highest):\n", n
+		for (i = 1; i <= n; i++)
+			printf "  %d: -j1 %.2f s (%.1f MB/s), -j2 %.2f s: %.2fx\n", i, t1[i], bytes / 1e6 / t1[i], t2[i], ratio[i]
+	}
+	j1 = bytes / 1e6 / t["j1"]; sp = n > 1 ? mratio : t["j1"] / t["j2"]; re = t["rerun"] / t["j2"]
 	rss = r["j1"] > r["j2"] ? r["j1"] : r["j2"]; if (r["rerun"] > rss) rss = r["rerun"]
 	printf "\ntargets:\n"
 	printf "  -j1 >= 30 MB/s           %6.1f MB/s   %s\n", j1, (j1 >= 30 ? "ok" : "MISSED")
-	printf "  -j2 >= 1.7x -j1          %6.2fx       %s\n", sp, (sp >= 1.7 ? "ok" : "MISSED")
+	printf "  -j2 >= 1.7x -j1          %6.2fx       %s%s\n", sp, (sp >= 1.7 ? "ok" : "MISSED"),
+	       (n > 1 ? " (the median of the pair ratios)" : "")
 	if ("pair" in t) printf "    (two -j1 processes side by side: %.2fx the work of one per unit of time)\n", 2 * t["j1"] / t["pair"]
 	if ("spair" in t && !stream_na)
 		printf "    (two stream processes, one core each, side by side: %.2fx one: what the second core gives)\n",
 		       2 * t["stream"] / t["spair"]
-	if (c["j1"] > 0 && t["j1"] > 0)
+	if (c["j1"] > t["j1"] && t["j1"] > 0)
 		printf "    (-j1 keeps %.2f cores busy: %.0f%% of its CPU time is beside the worker, mostly the writer)\n",
 		       c["j1"] / t["j1"], 100 * (1 - t["j1"] / c["j1"])
 	if (c["j1"] > 0 && c["j2"] > 0)
