@@ -104,6 +104,16 @@ static void build(analysis *a, const char *key, int variant)
 			     .checkworthy_max = 0.8, .checkworthy_mean = 0.625};
 }
 
+/* build()'s analysis with TEXT repeated `copies` times as its text (the
+ * sentences and tags stay those of the first copy): a document of
+ * about `copies` * 110 bytes. */
+static void build_big(analysis *a, const char *key, int copies)
+{
+	build(a, key, 0);
+	strbuf_reset(&a->nt.text);
+	for (int i = 0; i < copies; i++) strbuf_puts(&a->nt.text, TEXT);
+}
+
 static void build_failed(analysis *a, const char *key)
 {
 	memset(a, 0, sizeof *a);
@@ -667,9 +677,7 @@ START_TEST(write_many)
 	snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", qi(db, "PRAGMA page_count") + 2);
 	sqlite3_exec(db, sql, NULL, NULL, NULL);
 	build(&a[0], "k4", 0);
-	build(&a[1], "big", 0);
-	strbuf_reset(&a[1].nt.text);
-	for (int i = 0; i < 2000; i++) strbuf_puts(&a[1].nt.text, TEXT);
+	build_big(&a[1], "big", 2000);
 	build(&a[2], "k5", 0);
 	ck_assert_int_eq(store_write_many(s, 0, p, 3, rs, &err), -1);
 	for (int i = 0; i < 3; i++) drop(&a[i]);
@@ -679,9 +687,7 @@ START_TEST(write_many)
 	ck_q(db, "SELECT group_concat(key) FROM (SELECT key FROM documents ORDER BY key)", "bad,k1,k2,k3");
 	ck_q(db, "SELECT count(*) FROM sentences", "6");
 	/* the first one fails: it is the one named */
-	build(&a[0], "big", 0);
-	strbuf_reset(&a[0].nt.text);
-	for (int i = 0; i < 2000; i++) strbuf_puts(&a[0].nt.text, TEXT);
+	build_big(&a[0], "big", 2000);
 	build(&a[1], "k6", 0);
 	ck_assert_int_eq(store_write_many(s, 0, p, 2, rs, &err), -1);
 	for (int i = 0; i < 2; i++) drop(&a[i]);
@@ -1082,14 +1088,12 @@ START_TEST(batch_commits)
 }
 END_TEST
 
-/* Write one document of about 40 KB (three overflow pages of text) in a
+/* Write one document of about 55 KB (four overflow pages of text) in a
  * commit of its own. */
 static void write_big(store *s, const char *key)
 {
 	analysis a;
-	build(&a, key, 0);
-	strbuf_reset(&a.nt.text);
-	for (int i = 0; i < 500; i++) strbuf_puts(&a.nt.text, TEXT);
+	build_big(&a, key, 500);
 	cc_error err;
 	ck_assert_msg(store_write(s, 0, &a, rs, &err) == 0, "%s", err.msg);
 	drop(&a);
@@ -1119,7 +1123,7 @@ START_TEST(background_checkpoints)
 
 	write_big(s, "first"); /* the schema's pages too: the writer copies them */
 	long long db0 = file_size(db_path);
-	write_big(s, "second"); /* three new overflow pages, among 5 to 10 */
+	write_big(s, "second"); /* four new overflow pages, among 5 to 10 */
 	long long db1 = file_size(db_path);
 	for (int i = 0; i < 300 && db1 <= db0; i++) {
 		struct timespec ms10 = {0, 10000000};
@@ -1163,9 +1167,7 @@ START_TEST(disk_full)
 	sqlite3_exec(store_db(s), sql, NULL, NULL, NULL);
 
 	/* a document far larger than the pages left */
-	build(&a, "big", 0);
-	strbuf_reset(&a.nt.text);
-	for (int i = 0; i < 2000; i++) strbuf_puts(&a.nt.text, TEXT);
+	build_big(&a, "big", 2000);
 	int rc = store_write(s, 0, &a, rs, &err);
 	drop(&a);
 	ck_assert_int_eq(rc, -1);
