@@ -22,6 +22,12 @@
 #   stream pair    (--pair) two `stream` processes side by side over the
 #                  JSONL records: one-thread work, no contention for
 #                  cores: what the second core gives on this machine
+#   stages         (--stages) tests/bench/stages over the corpus's first
+#                  copy (c001): reading, analysing and storing each alone on
+#                  one thread, every analysis kept in memory before the
+#                  store stage: the worker's ceiling and the writer's, which
+#                  bound run -j1 (the slower of the two) and any run (the
+#                  writer's: there is one); `make tests/bench/stages` builds it
 #
 # and prints MB/s, documents/s, sentences/s, peak RSS, and each run's time
 # per MB as a multiple of wc -w's. MB are 10^6 bytes of input files;
@@ -33,7 +39,8 @@
 # cores show up in every figure, most of all in -j2.
 #
 # Usage: tests/bench/run.sh [--size MB | --quick] [--dir SCRATCH]
-#                           [--claimcheck BINARY] [--corpora DIR] [--pair] [--repeat N] [--keep]
+#                           [--claimcheck BINARY] [--corpora DIR] [--pair] [--repeat N]
+#                           [--stages] [--keep]
 set -eu
 
 me=$(basename "$0")
@@ -45,11 +52,12 @@ corpora=
 keep=0
 pair=0
 repeat=1
+stages=0
 
 usage() {
 	cat <<EOF
 Usage: $me [--size MB | --quick] [--dir SCRATCH] [--claimcheck BINARY] [--corpora DIR] [--pair]
-       [--repeat N] [--keep]
+       [--repeat N] [--stages] [--keep]
 
   --size MB        corpus size in MB (default 200)
   --quick          a 20 MB corpus, for trying things
@@ -65,6 +73,10 @@ Usage: $me [--size MB | --quick] [--dir SCRATCH] [--claimcheck BINARY] [--corpor
                    fresh database: the table shows the medians, and each
                    pair's -j2 ratio is printed (the machine's speed drifts
                    by tens of percent within minutes)
+  --stages         also run tests/bench/stages (next to the binary; build it
+                   with \`make tests/bench/stages\`) over the first copy of
+                   the corpus: the worker's and the writer's work each alone
+                   on one thread, their ceilings
   --keep           keep the databases
 EOF
 }
@@ -79,6 +91,7 @@ while [ $# -gt 0 ]; do
 	--corpora) [ $# -ge 2 ] || { usage >&2; exit 2; }; corpora=$2; shift 2 ;;
 	--keep) keep=1; shift ;;
 	--pair) pair=1; shift ;;
+	--stages) stages=1; shift ;;
 	--repeat) [ $# -ge 2 ] || { usage >&2; exit 2; }; repeat=$2; shift 2 ;;
 	--repeat=*) repeat=${1#--repeat=}; shift ;;
 	-h|--help) usage; exit 0 ;;
@@ -108,6 +121,11 @@ if [ -z "$bin" ]; then
 fi
 [ -n "$bin" ] && [ -x "$bin" ] || { echo "$me: no claimcheck binary (build it, or pass --claimcheck)" >&2; exit 2; }
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+stages_bin=$(dirname "$bin")/tests/bench/stages
+if [ $stages = 1 ] && [ ! -x "$stages_bin" ]; then
+	echo "$me: --stages: $stages_bin is missing (make tests/bench/stages in the build folder)" >&2
+	exit 2
+fi
 
 [ -n "$corpora" ] || corpora=$src/../shared/corpora
 reuters=$corpora/reuters21578
@@ -234,6 +252,12 @@ if [ $pair = 1 ]; then
 	rm -f "$pa" "$pa-wal" "$pa-shm" "$pb" "$pb-wal" "$pb-shm"
 fi
 
+if [ $stages = 1 ]; then
+	echo "  stages: $stages_bin over $corpus/c001 ..." >&2
+	"$stages_bin" -r "$rules" -o "$dir/bench-stages.db" "$corpus/c001" >"$dir/out.stages"
+	rm -f "$dir/bench-stages.db" "$dir/bench-stages.db-wal" "$dir/bench-stages.db-shm"
+fi
+
 stream_na=0
 if "$bin" stream --help >/dev/null 2>&1; then
 	timed stream sh -c 'xargs -0 cat <"$1" | "$2" stream -r "$3" >/dev/null' sh "$dir/jsonl0" "$bin" "$rules"
@@ -329,6 +353,12 @@ END {
 	printf "  peak RSS <= 200 MB       %6.0f MB     %s\n", rss / 1024, (rss <= 200 * 1024 ? "ok" : "MISSED")
 	printf "  re-run <= 5%% of -j2 run  %6.1f%%       %s\n", 100 * re, (re <= 0.05 ? "ok" : "MISSED")
 }' "$results"
+
+if [ $stages = 1 ]; then
+	echo
+	echo "each stage alone, on one thread, over the first copy of the corpus (tests/bench/stages):"
+	sed 's/^/  /' "$dir/out.stages"
+fi
 
 if [ $keep = 0 ]; then
 	rm -f "$db1" "$db1-wal" "$db1-shm" "$db2" "$db2-wal" "$db2-shm"
