@@ -280,7 +280,12 @@ out:
 }
 
 /* Copy the rows of a per-document table (sentences, tags) of the chosen
- * documents. */
+ * documents. CROSS JOIN keeps SQLite's planner from scanning the input's
+ * table and sorting all its rows (a temporary B-tree) for the ORDER BY: it
+ * knows nothing of the size of temp.merge_docs, and took the big table as
+ * the outer loop. merge_docs scanned by src (its rowid), each document's
+ * rows found by the primary key's doc_id: the rows come in the order the
+ * output's primary key wants, with no sort. */
 static int merge_doc_rows(merger *m, const char *table, uint64_t *count)
 {
 	namevec cols = {0};
@@ -291,7 +296,7 @@ static int merge_doc_rows(merger *m, const char *table, uint64_t *count)
 	col_list(&sql, &cols, NULL, NULL);
 	strbuf_puts(&sql, ") SELECT ");
 	col_list(&sql, &cols, "s", "i.dst");
-	strbuf_printf(&sql, " FROM temp.merge_docs i JOIN src.\"%s\" s ON s.doc_id = i.src"
+	strbuf_printf(&sql, " FROM temp.merge_docs i CROSS JOIN src.\"%s\" s ON s.doc_id = i.src"
 		      " WHERE i.action > 0 ORDER BY i.src", table);
 	rc = run_sql(m, sql.data, count);
 out:
