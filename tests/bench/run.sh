@@ -27,7 +27,8 @@
 #                  one thread, every analysis kept in memory before the
 #                  store stage: the worker's ceiling and the writer's, which
 #                  bound run -j1 (the slower of the two) and any run (the
-#                  writer's: there is one); `make tests/bench/stages` builds it
+#                  writer's: there is one); `make check` or
+#                  `make tests/bench/stages` builds it
 #
 # and prints MB/s, documents/s, sentences/s, peak RSS, and each run's time
 # per MB as a multiple of wc -w's. MB are 10^6 bytes of input files;
@@ -73,8 +74,8 @@ Usage: $me [--size MB | --quick] [--dir SCRATCH] [--claimcheck BINARY] [--corpor
                    fresh database: the table shows the medians, and each
                    pair's -j2 ratio is printed (the machine's speed drifts
                    by tens of percent within minutes)
-  --stages         also run tests/bench/stages (next to the binary; build it
-                   with \`make tests/bench/stages\`) over the first copy of
+  --stages         also run tests/bench/stages (next to the binary; \`make check\`
+                   or \`make tests/bench/stages\` builds it) over the first copy of
                    the corpus: the worker's and the writer's work each alone
                    on one thread, their ceilings
   --keep           keep the databases

@@ -1,7 +1,8 @@
 /*
  * stages.c — how fast each stage of `claimcheck run` goes alone, on one
- * thread (a benchmark, not part of `make check`: `make tests/bench/stages`
- * builds it, `tests/bench/run.sh --stages` runs it).
+ * thread: a benchmark, run by `tests/bench/run.sh --stages`. `make check`
+ * (or `make tests/bench/stages`) builds it, and tests/cli/bench-stages.sh
+ * checks that its store stage writes what `claimcheck run` writes.
  *
  * Reads every document of the inputs into memory (read: files and JSONL
  * records parsed and hashed, as run's workers read them), analyses them
