@@ -6,20 +6,22 @@
  *
  * Reads every document of the inputs into memory (read: files and JSONL
  * records parsed and hashed, as run's workers read them), analyses them
- * all on this thread and keeps
- * every analysis (analyse: normalise, segment, stem, tag, score), then
- * stores them all into a new database as run's writer does (store: a run
- * row, store_write_many over bursts of 16 documents, a commit once a
- * second of wall-clock time, the WAL checkpointed by the store's own
- * thread). Each stage gets its wall-clock time and the process's CPU time
- * over it; MB/s is over the input bytes (files and JSONL lines, 10^6 bytes
- * a MB, as tests/bench/run.sh counts them).
+ * all on this thread and keeps every analysis (analyse: normalise, segment,
+ * stem, tag, score), then stores them all into a new database as run's
+ * writer does (store: a run row, store_write_many over bursts of 16
+ * documents, a commit once a second of wall-clock time, the WAL
+ * checkpointed by the store's own thread). Each stage gets its wall-clock
+ * time and the process's CPU time over it; MB/s is over the input bytes
+ * (files and JSONL lines, 10^6 bytes a MB, as tests/bench/run.sh counts).
+ * A file or record that cannot be read is reported and left out (run would
+ * store its error row).
  *
  * What it tells: `run -j1` overlaps its worker (read and analyse) and its
  * writer (store) on two threads, so it cannot go faster than the slower
- * of the two alone, and however many workers there are, one writer
- * stores, so no run goes faster than the store stage. Memory grows with the inputs (every analysis is kept):
- * give it tens of MB, not the 200 MB corpus.
+ * of the two alone; and however many workers there are, one writer
+ * stores, so no run goes faster than the store stage. Memory grows with
+ * the inputs (every analysis is kept, about ten times the input): give it
+ * tens of MB, not the 200 MB corpus.
  *
  * Usage: stages [-r RULES]... [-o DB] FILE|DIR...
  * The database (default stages.db) is replaced.
@@ -214,7 +216,10 @@ int main(int argc, char **argv)
 	store_set_batch(st, BATCH_DOCS);
 	if (store_checkpoint_in_background(st, 0, &e) != 0) fprintf(stderr, "stages: warning: %s\n", e.msg);
 	int64_t run = store_run_begin(st, PACKAGE_VERSION, rs, "stages");
-	if (run < 0) return 3;
+	if (run < 0) { /* the store said why */
+		store_close(st);
+		return 3;
+	}
 	run_totals tot = {0};
 	double last_commit = now().wall;
 	for (size_t k = 0; k < b.docs.n; k += BURST) {
