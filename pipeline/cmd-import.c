@@ -11,15 +11,23 @@
  * them current). Adds: a run row ("claimcheck import ..."), and for each
  * result an analysis rebuilt from the JSON (document, normalized text,
  * sentences with scores, tags with spans, captures and document scores)
- * written with store_write, the same writer `run` uses; an error result
- * becomes a document error row.
+ * written with store_write_many, the same writer `run` uses; an error
+ * result becomes a document error row.
+ *
+ * Parsing the JSON is nearly all the work, so it runs on -j threads of
+ * its own, a bank of lines at a time, while the main thread reads the
+ * lines and stores the results of the bank parsed before, in input order:
+ * the database is the same whatever -j.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "explain.h"
@@ -41,6 +49,8 @@ static void import_help(void)
 	       "  -r, --rules PATH      rule file or folder the results were made with\n"
 	       "                        (repeatable; default: %s)\n"
 	       "      --path NAME       store the records as read from the file NAME\n"
+	       "  -j, --jobs N          threads parsing the results (default: the number of\n"
+	       "                        cores); the database is the same whatever N\n"
 	       "  -q, --quiet           no per-record messages and no summary\n"
 	       "  -h, --help            show this help\n\n"
 	       "Exit status: 0 all results imported, 1 some lines were not results or were\n"
@@ -60,7 +70,6 @@ typedef struct importer {
 	uint64_t bad_lines;  /* not results */
 	int other_rules;     /* a result made with other rules: stop */
 	int fatal;           /* a database error: stop */
-	analysis a;
 } importer;
 
 /* ---- JSON -> analysis ------------------------------------------------------ */
@@ -107,7 +116,7 @@ static int kind_from_name(const char *s)
 
 /* The key and path of a stream document as stored: "-#ID" -> "NAME#ID"
  * with --path. */
-static void set_key(importer *im, document *d, const char *key, const char *path)
+static void set_key(const importer *im, document *d, const char *key, const char *path)
 {
 	if (im->path && key && key[0] == '-' && (key[1] == '#' || key[1] == '\0')) {
 		d->key = xasprintf("%s%s", im->path, key + 1);
@@ -118,10 +127,10 @@ static void set_key(importer *im, document *d, const char *key, const char *path
 	}
 }
 
-/* Fill im->a from a result; returns 0, or -1 with why set. */
-static int rebuild(importer *im, json_t *r, char *why, size_t whysz)
+/* Fill a from a result; returns 0, or -1 with why set. Reads only what
+ * im holds for every line (the rules, --path): it runs on any thread. */
+static int rebuild(const importer *im, analysis *a, json_t *r, char *why, size_t whysz)
 {
-	analysis *a = &im->a;
 	json_t *doc = json_object_get(r, "document");
 	const char *key = jstr(doc, "key");
 	if (!json_is_object(doc) || !key) {
@@ -234,57 +243,56 @@ static int rebuild(importer *im, json_t *r, char *why, size_t whysz)
 
 /* ---- lines ----------------------------------------------------------------- */
 
-static void import_line(importer *im, const char *src, long lineno, const char *line, size_t len)
+/* A line of a batch and what parsing made of it. */
+typedef struct islot {
+	const char *src; /* the file's name for messages (argv, or a literal) */
+	long lineno;
+	strbuf line;
+	enum { LINE_RESULT, LINE_BAD, LINE_OTHER_RULES } kind;
+	char why[300];   /* LINE_BAD */
+	char rules[80];  /* LINE_OTHER_RULES: the result's ruleset hash, "" if none */
+	analysis a;      /* LINE_RESULT */
+} islot;
+
+/* Parse a line into its slot; any thread. */
+static void parse_slot(const importer *im, islot *sl)
 {
-	char why[300] = "";
 	json_error_t je;
-	json_t *r = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
-	analysis_reset(&im->a);
+	json_t *r = json_loadb(sl->line.data, sl->line.len, JSON_REJECT_DUPLICATES, &je);
+	analysis_reset(&sl->a);
+	cc_error_clear(&sl->a.err);
+	sl->kind = LINE_BAD;
+	sl->why[0] = '\0';
 	if (!json_is_object(r)) {
-		snprintf(why, sizeof why, "not JSON: %s", r ? "not an object" : je.text);
-		goto bad;
+		snprintf(sl->why, sizeof sl->why, "not JSON: %s", r ? "not an object" : je.text);
+		goto out;
 	}
 	json_t *v = json_object_get(r, "version");
 	if (!json_is_integer(v) || json_integer_value(v) != EXPLAIN_JSON_VERSION) {
-		snprintf(why, sizeof why, "not a claimcheck stream result (version %d)",
+		snprintf(sl->why, sizeof sl->why, "not a claimcheck stream result (version %d)",
 			 EXPLAIN_JSON_VERSION);
-		goto bad;
+		goto out;
 	}
 	const char *rh = jstr(r, "ruleset");
 	if (!rh || strcmp(rh, ruleset_hash(im->rs)) != 0) {
-		fprintf(stderr,
-			"claimcheck import: %s:%ld: the result was made with rule set %s, but the rules "
-			"loaded here have %s; give the rules 'stream' used with -r (nothing after this "
-			"line is imported)\n",
-			src, lineno, rh ? rh : "(none)", ruleset_hash(im->rs));
-		im->other_rules = 1;
-		json_decref(r);
-		return;
+		sl->kind = LINE_OTHER_RULES;
+		snprintf(sl->rules, sizeof sl->rules, "%s", rh ? rh : "");
+		goto out;
 	}
-	if (rebuild(im, r, why, sizeof why) != 0) goto bad;
+	if (rebuild(im, &sl->a, r, sl->why, sizeof sl->why) == 0) sl->kind = LINE_RESULT;
+out:
 	json_decref(r);
+}
 
-	if (!im->run) {
-		/* the run row comes with the first result, so an import refused at
-		 * its first line leaves no trace */
-		im->run = store_run_begin(im->st, PACKAGE_VERSION, im->rs, im->args);
-		if (im->run <= 0) {
-			im->fatal = 1;
-			return;
-		}
-	}
-	cc_error err;
-	if (store_write(im->st, im->run, &im->a, im->rs, &err) != 0) {
-		fprintf(stderr, "claimcheck import: %s\n", err.msg);
-		im->fatal = 1;
-		return;
-	}
-	analysis *a = &im->a;
+/* Count a stored result (and report an error result). */
+static void tally(importer *im, const islot *sl)
+{
+	const analysis *a = &sl->a;
 	im->t.bytes += a->doc.raw_len;
 	if (a->failed) {
 		im->t.failed++;
 		if (!im->quiet)
-			fprintf(stderr, "claimcheck import: %s:%ld: %s: %s\n", src, lineno, a->doc.key,
+			fprintf(stderr, "claimcheck import: %s:%ld: %s: %s\n", sl->src, sl->lineno, a->doc.key,
 				a->err.msg);
 		return;
 	}
@@ -296,21 +304,189 @@ static void import_line(importer *im, const char *src, long lineno, const char *
 		im->t.tags++;
 		im->t.by_category[a->tags.v[i].category]++;
 	}
-	return;
-bad:
-	json_decref(r);
-	im->bad_lines++;
-	if (!im->quiet) fprintf(stderr, "claimcheck import: %s:%ld: skipped: %s\n", src, lineno, why);
 }
 
-static int import_file(importer *im, const char *name)
+/* The results the store takes in one call, at most (as run's writer). */
+#define STORE_BURST 16
+
+/* Store the results of slots [from, to) in one store call, then count
+ * them; 0, or -1 after a database error (reported, im->fatal set). */
+static int store_slots(importer *im, islot *slots, size_t from, size_t to)
+{
+	if (from == to) return 0;
+	if (!im->run) {
+		/* the run row comes with the first result, so an import refused at
+		 * its first line leaves no trace */
+		im->run = store_run_begin(im->st, PACKAGE_VERSION, im->rs, im->args);
+		if (im->run <= 0) {
+			im->fatal = 1;
+			return -1;
+		}
+	}
+	const analysis *docs[STORE_BURST];
+	size_t n = 0;
+	for (size_t i = from; i < to; i++) docs[n++] = &slots[i].a;
+	cc_error err;
+	if (store_write_many(im->st, im->run, docs, n, im->rs, &err) != 0) {
+		fprintf(stderr, "claimcheck import: %s\n", err.msg);
+		im->fatal = 1;
+		return -1;
+	}
+	for (size_t i = from; i < to; i++) tally(im, &slots[i]);
+	return 0;
+}
+
+/* The parsed batch, in input order: results stored (STORE_BURST at a
+ * time), other lines reported; a result made with other rules stops the
+ * import there. */
+static void store_batch(importer *im, islot *slots, size_t n)
+{
+	size_t run_from = 0; /* the results waiting to be stored: [run_from, i) */
+	for (size_t i = 0; i < n && !im->fatal; i++) {
+		islot *sl = &slots[i];
+		if (sl->kind == LINE_RESULT) {
+			if (i + 1 - run_from == STORE_BURST) {
+				store_slots(im, slots, run_from, i + 1);
+				run_from = i + 1;
+			}
+			continue;
+		}
+		if (store_slots(im, slots, run_from, i) != 0) return;
+		run_from = i + 1;
+		if (sl->kind == LINE_OTHER_RULES) {
+			fprintf(stderr,
+				"claimcheck import: %s:%ld: the result was made with rule set %s, but the "
+				"rules loaded here have %s; give the rules 'stream' used with -r (nothing "
+				"after this line is imported)\n",
+				sl->src, sl->lineno, sl->rules[0] ? sl->rules : "(none)", ruleset_hash(im->rs));
+			im->other_rules = 1;
+			return;
+		}
+		im->bad_lines++;
+		if (!im->quiet)
+			fprintf(stderr, "claimcheck import: %s:%ld: skipped: %s\n", sl->src, sl->lineno, sl->why);
+	}
+	if (!im->fatal) store_slots(im, slots, run_from, n);
+}
+
+/* ---- the parsing threads ----------------------------------------------------- */
+
+/*
+ * Two banks of lines: while the -j helper threads parse one, the main
+ * thread stores the results of the other (in input order) and then reads
+ * the next lines into it. A bank holds up to LINES_PER_THREAD lines per
+ * helper, or BATCH_BYTES of them.
+ */
+#define LINES_PER_THREAD 32
+#define BATCH_BYTES (8u << 20)
+
+typedef struct bank {
+	islot *slots;
+	size_t n; /* lines in it */
+} bank;
+
+typedef struct batcher {
+	const importer *im;
+	bank banks[2];
+	size_t nslots;      /* a bank's capacity */
+	int cur;            /* the bank being filled */
+	int pending;        /* the other bank holds parsed lines to store */
+	size_t fill_bytes;  /* of the bank being filled */
+	bank *parsing;      /* the bank the helpers parse */
+	atomic_size_t next; /* the next line of it to parse */
+	pthread_mutex_t mu;
+	pthread_cond_t go, done;
+	unsigned long gen; /* parse round */
+	unsigned working;  /* helpers still on the round */
+	unsigned nhelpers;
+	int quit;
+} batcher;
+
+static void *helper_main(void *arg)
+{
+	batcher *b = arg;
+	unsigned long seen = 0;
+	for (;;) {
+		pthread_mutex_lock(&b->mu);
+		while (b->gen == seen && !b->quit) pthread_cond_wait(&b->go, &b->mu);
+		if (b->quit) {
+			pthread_mutex_unlock(&b->mu);
+			break;
+		}
+		seen = b->gen;
+		bank *k = b->parsing;
+		pthread_mutex_unlock(&b->mu);
+		size_t i;
+		while ((i = atomic_fetch_add(&b->next, 1)) < k->n) parse_slot(b->im, &k->slots[i]);
+		pthread_mutex_lock(&b->mu);
+		if (--b->working == 0) pthread_cond_signal(&b->done);
+		pthread_mutex_unlock(&b->mu);
+	}
+	return NULL;
+}
+
+/* A slot keeps its buffers for the next line, unless a large result made
+ * them large: memory stays at about a bank's worth of ordinary lines. */
+#define KEEP_BYTES (1u << 20)
+
+static void release_big(bank *k)
+{
+	for (size_t i = 0; i < k->n; i++) {
+		islot *sl = &k->slots[i];
+		if (sl->line.cap > KEEP_BYTES) strbuf_free(&sl->line);
+		if (sl->a.nt.text.cap > KEEP_BYTES) analysis_free(&sl->a);
+	}
+}
+
+/* Wait until the helpers have parsed the bank they were given. */
+static void wait_parsed(batcher *b)
+{
+	pthread_mutex_lock(&b->mu);
+	while (b->working > 0) pthread_cond_wait(&b->done, &b->mu);
+	pthread_mutex_unlock(&b->mu);
+}
+
+/* Hand the bank being filled to the helpers, store the other one (parsed
+ * in the round before) meanwhile, and fill that one next. */
+static void cycle(batcher *b, importer *im)
+{
+	wait_parsed(b);
+	bank *k = &b->banks[b->cur];
+	pthread_mutex_lock(&b->mu);
+	b->parsing = k;
+	atomic_store(&b->next, 0);
+	b->working = b->nhelpers;
+	b->gen++;
+	pthread_cond_broadcast(&b->go);
+	pthread_mutex_unlock(&b->mu);
+	bank *other = &b->banks[!b->cur];
+	if (b->pending && !im->other_rules && !im->fatal) store_batch(im, other->slots, other->n);
+	release_big(other);
+	other->n = 0;
+	b->pending = 1;
+	b->cur = !b->cur;
+	b->fill_bytes = 0;
+}
+
+/* Store what is left: the bank being filled, then the last one parsed. */
+static void flush_banks(batcher *b, importer *im)
+{
+	if (b->banks[b->cur].n) cycle(b, im);
+	wait_parsed(b);
+	bank *last = &b->banks[!b->cur];
+	if (b->pending && !im->other_rules && !im->fatal) store_batch(im, last->slots, last->n);
+	last->n = 0;
+	b->pending = 0;
+}
+
+static void import_file(batcher *b, importer *im, const char *name)
 {
 	FILE *fp = strcmp(name, "-") ? fopen(name, "rb") : stdin;
 	const char *src = strcmp(name, "-") ? name : "(standard input)";
 	if (!fp) {
 		fprintf(stderr, "claimcheck import: %s: cannot open: %s\n", name, strerror(errno));
 		im->bad_lines++;
-		return 0;
+		return;
 	}
 	char *line = NULL;
 	size_t cap = 0;
@@ -322,7 +498,14 @@ static int import_file(importer *im, const char *name)
 		/* Hadoop Streaming's output may end each line with a tab */
 		while (len && strchr("\n\r\t ", line[len - 1])) len--;
 		if (strspn(line, " \t") >= len) continue;
-		import_line(im, src, lineno, line, len);
+		bank *k = &b->banks[b->cur];
+		islot *sl = &k->slots[k->n];
+		sl->src = src;
+		sl->lineno = lineno;
+		strbuf_reset(&sl->line);
+		strbuf_append(&sl->line, line, len);
+		b->fill_bytes += len;
+		if (++k->n == b->nslots || b->fill_bytes >= BATCH_BYTES) cycle(b, im);
 	}
 	if (ferror(fp)) {
 		fprintf(stderr, "claimcheck import: %s: read error: %s\n", src, strerror(errno));
@@ -330,7 +513,6 @@ static int import_file(importer *im, const char *name)
 	}
 	free(line);
 	if (fp != stdin) fclose(fp);
-	return 0;
 }
 
 static char *join_args(int argc, char **argv)
@@ -350,14 +532,22 @@ int cmd_import(int argc, char **argv)
 		{"db", required_argument, NULL, 'd'},    {"output", required_argument, NULL, 'o'},
 		{"rules", required_argument, NULL, 'r'}, {"path", required_argument, NULL, 'P'},
 		{"quiet", no_argument, NULL, 'q'},       {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+		{"jobs", required_argument, NULL, 'j'},  {NULL, 0, NULL, 0}};
 	VEC(const char *) rules = {0};
 	const char *db = "claims.db", *path = NULL;
 	int c, quiet = 0, status = EXIT_USAGE;
+	long jobs = 0; /* 0: the number of cores */
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:o:r:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:o:r:j:qh", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'j':
+			jobs = cli_parse_long(optarg);
+			if (jobs < 1 || jobs > 256) {
+				cli_usage_error("import", "--jobs wants a number from 1 to 256, not '%s'", optarg);
+				goto out;
+			}
+			break;
 		case 'd':
 		case 'o': db = optarg; break;
 		case 'r': VEC_PUSH(&rules, optarg); break;
@@ -402,7 +592,41 @@ int cmd_import(int argc, char **argv)
 		fprintf(stderr, "claimcheck import: warning: %s\n", err.msg);
 	char *args = join_args(argc, argv);
 	im.args = args;
-	for (int i = optind; i < argc && !im.other_rules && !im.fatal; i++) import_file(&im, argv[i]);
+	if (jobs == 0) {
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = ncpu < 1 ? 1 : ncpu > 256 ? 256 : ncpu;
+	}
+	batcher b;
+	memset(&b, 0, sizeof b);
+	b.im = &im;
+	b.nslots = (size_t)jobs * LINES_PER_THREAD;
+	for (int k = 0; k < 2; k++) b.banks[k].slots = xcalloc(b.nslots, sizeof *b.banks[k].slots);
+	pthread_mutex_init(&b.mu, NULL);
+	pthread_cond_init(&b.go, NULL);
+	pthread_cond_init(&b.done, NULL);
+	b.nhelpers = (unsigned)jobs;
+	pthread_t *th = xcalloc(b.nhelpers, sizeof *th);
+	for (unsigned i = 0; i < b.nhelpers; i++)
+		if (pthread_create(&th[i], NULL, helper_main, &b) != 0) die("cannot start a thread");
+	/* the files are one stream of lines: a bank may hold lines of two */
+	for (int i = optind; i < argc && !im.other_rules && !im.fatal; i++) import_file(&b, &im, argv[i]);
+	flush_banks(&b, &im);
+	pthread_mutex_lock(&b.mu);
+	b.quit = 1;
+	pthread_cond_broadcast(&b.go);
+	pthread_mutex_unlock(&b.mu);
+	for (unsigned i = 0; i < b.nhelpers; i++) pthread_join(th[i], NULL);
+	free(th);
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = 0; i < b.nslots; i++) {
+			strbuf_free(&b.banks[k].slots[i].line);
+			analysis_free(&b.banks[k].slots[i].a);
+		}
+		free(b.banks[k].slots);
+	}
+	pthread_cond_destroy(&b.done);
+	pthread_cond_destroy(&b.go);
+	pthread_mutex_destroy(&b.mu);
 	if (im.run > 0) store_run_end(im.st, im.run, &im.t);
 	free(args);
 	if (store_flush(im.st, &err) != 0) {
@@ -410,7 +634,6 @@ int cmd_import(int argc, char **argv)
 		im.fatal = 1;
 	}
 	store_close(im.st);
-	analysis_free(&im.a);
 	ruleset_free(rs);
 
 	status = im.fatal ? 3 : im.other_rules ? EXIT_USAGE : (im.t.failed || im.bad_lines) ? EXIT_PARTIAL : EXIT_OK;

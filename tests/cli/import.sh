@@ -3,7 +3,8 @@
 # the same database content as `claimcheck run records.jsonl`: documents
 # (metadata, text, counts, scores), flagged sentences, tags, sources and
 # error rows for bad records; results made with other rules are refused;
-# lines that are not results are skipped and reported.
+# lines that are not results are skipped and reported; -j changes nothing
+# in the database.
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/fixtures/dbdump.sh"
 need_sqlite3
@@ -100,6 +101,42 @@ expect_eq "nothing written" "0|0" "$(q "$T/other.db" "SELECT (SELECT count(*) FR
 expect_grep "not JSON reported" "mixed.jsonl:2: skipped: not JSON" "$T/err"
 expect_grep "not a result reported" "mixed.jsonl:3: skipped: not a claimcheck stream result" "$T/err"
 expect_eq "the results around them imported" "2" "$(q "$T/mixed.db" "SELECT count(*) FROM documents")"
+
+# -j: the same database whatever the number of parsing threads, ids
+# included, over several banks of lines (the results five times: each
+# copy replaces the one before, in input order) and two files
+for k in 1 2 3 4 5; do cat "$T/results.jsonl"; done >"$T/five.jsonl"
+head -n 7 "$T/results.jsonl" >"$T/seven.jsonl"
+for j in 1 3; do
+	"$CLAIMCHECK" import -q -j $j -d "$T/j$j.db" --path "$R" "$T/five.jsonl" "$T/seven.jsonl"
+	expect_status "import -j $j" 1 $?
+	{
+		db_dump "$T/j$j.db" nofiles
+		q "$T/j$j.db" "SELECT id, key FROM documents ORDER BY id; SELECT doc_id, idx, start FROM sentences ORDER BY 1, 2"
+	} >"$T/j$j.dump"
+done
+cmp -s "$T/j1.dump" "$T/j3.dump" || {
+	fail "import -j 3 differs from import -j 1:"
+	diff "$T/j1.dump" "$T/j3.dump" | head -10 >&2
+}
+db_dump "$T/j3.db" nofiles >"$T/j3.content"
+cmp -s "$T/run.dump" "$T/j3.content" || fail "import -j 3 of five copies differs from run"
+expect_eq "import -j 3: one run, every line counted" "1|$((5 * (docs + 2) + 7))" \
+	"$(q "$T/j3.db" "SELECT count(*), documents + failed FROM runs")"
+
+# a result made with other rules in the middle of a bank: what comes
+# before it is imported, nothing after it
+{
+	head -n 5 "$T/results.jsonl"
+	sed -n 6p "$T/results.jsonl" | sed 's/"ruleset":"[0-9a-f]*"/"ruleset":"0123456789abcdef"/'
+	tail -n +7 "$T/results.jsonl"
+} >"$T/midway.jsonl"
+"$CLAIMCHECK" import -j 4 -d "$T/midway.db" "$T/midway.jsonl" >"$T/out" 2>"$T/err"
+expect_status "other rules midway, -j 4" 2 $?
+expect_grep "other rules midway: the line" "midway.jsonl:6: the result was made with rule set 0123456789abcdef" "$T/err"
+expect_eq "other rules midway: the five before it imported" "5" "$(q "$T/midway.db" "SELECT count(*) FROM documents")"
+"$CLAIMCHECK" import -j 0 -d "$T/x.db" "$T/results.jsonl" >"$T/out" 2>"$T/err"; expect_status "-j 0" 2 $?
+expect_grep "-j 0 explained" "--jobs wants a number from 1 to 256" "$T/err"
 
 "$CLAIMCHECK" import -d "$T/x.db" "$T/no-such.jsonl" >"$T/out" 2>"$T/err"; expect_status "missing file" 1 $?
 expect_grep "missing file named" "no-such.jsonl: cannot open" "$T/err"
