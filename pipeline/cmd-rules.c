@@ -920,6 +920,7 @@ typedef struct profiler {
 	const ruleset *rs;
 	analyzer *az;
 	analysis a;
+	const char *path; /* the JSONL file being read */
 	uint64_t documents, failed, bytes;
 	uint64_t *tags; /* per rule: tags kept in the output */
 	int status;
@@ -948,6 +949,18 @@ static void profile_document(profiler *p)
 		if (!a->tags.v[i].suppressed) p->tags[a->tags.v[i].rule]++;
 }
 
+/* One JSONL record of the file profile_visit reads (p->path). */
+static void profile_line(void *ctx, long lineno, const char *line, size_t len)
+{
+	profiler *p = ctx;
+	analysis_reset(&p->a);
+	cc_error_clear(&p->a.err);
+	if (read_jsonl_record(p->path, lineno, line, len, &p->a.doc, &p->a.err) != 0)
+		profile_error(p, p->path, lineno, p->a.err.msg);
+	else
+		profile_document(p);
+}
+
 static int profile_visit(void *ctx, const char *path, doc_format fmt)
 {
 	profiler *p = ctx;
@@ -960,30 +973,9 @@ static int profile_visit(void *ctx, const char *path, doc_format fmt)
 			profile_document(p);
 		return 0;
 	}
-	FILE *fp = fopen(path, "rb");
-	if (!fp) {
-		profile_error(p, path, 0, strerror(errno));
-		return 0;
-	}
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	long lineno = 0;
-	while ((n = getline(&line, &cap, fp)) >= 0) {
-		lineno++;
-		size_t len = (size_t)n;
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
-		if (strspn(line, " \t") >= len) continue;
-		analysis_reset(&p->a);
-		cc_error_clear(&p->a.err);
-		if (read_jsonl_record(path, lineno, line, len, &p->a.doc, &p->a.err) != 0)
-			profile_error(p, path, lineno, p->a.err.msg);
-		else
-			profile_document(p);
-	}
-	if (ferror(fp)) profile_error(p, path, 0, "read error");
-	free(line);
-	fclose(fp);
+	cc_error err;
+	p->path = path;
+	if (read_lines(path, profile_line, p, &err) != 0) profile_error(p, path, 0, err.msg);
 	return 0;
 }
 

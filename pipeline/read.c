@@ -373,6 +373,35 @@ static char *record_key(const char *path, const char *id)
 	return k;
 }
 
+int read_lines(const char *path, read_line_fn fn, void *ctx, cc_error *err)
+{
+	cc_error_clear(err);
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		cc_error_set(err, -1, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long lineno = 0;
+	while ((n = getline(&line, &cap, fp)) >= 0) {
+		lineno++;
+		size_t len = (size_t)n;
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
+		if (strspn(line, " \t") >= len) continue;
+		fn(ctx, lineno, line, len);
+	}
+	int rc = 0;
+	if (ferror(fp)) {
+		cc_error_set(err, -1, "read error: %s", strerror(errno));
+		rc = -1;
+	}
+	free(line);
+	fclose(fp);
+	return rc;
+}
+
 int read_jsonl_record(const char *path, long lineno, const char *line, size_t len,
 		      document *out, cc_error *err)
 {

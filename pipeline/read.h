@@ -64,6 +64,14 @@ int read_file(const char *path, doc_format fmt, size_t max_bytes, document *out,
 int read_jsonl_record(const char *path, long lineno, const char *line, size_t len,
 		      document *out, cc_error *err);
 
+/* Read a JSONL file line by line: calls fn(ctx, lineno, line, len) for
+ * every line that is not blank (only spaces and tabs), without its line
+ * end (\n, \r\n); lineno counts from 1, blank lines included. Returns 0,
+ * or -1 with err set (why; as read_file, without the name) if the file
+ * cannot be opened or read; the lines before a read error were passed on. */
+typedef void (*read_line_fn)(void *ctx, long lineno, const char *line, size_t len);
+int read_lines(const char *path, read_line_fn fn, void *ctx, cc_error *err);
+
 /* Walk paths (files and folders, recursively, in sorted order; symlink
  * loops and non-regular files are skipped with a message). For every file
  * found, calls visit(ctx, path, format). A path that cannot be read is

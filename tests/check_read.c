@@ -404,6 +404,48 @@ START_TEST(test_jsonl_misc)
 }
 END_TEST
 
+/* read_lines: each line "lineno:text|" */
+static void log_line(void *ctx, long lineno, const char *line, size_t len)
+{
+	strbuf *log = ctx;
+	strbuf_printf(log, "%ld:", lineno);
+	strbuf_append(log, line, len);
+	strbuf_putc(log, '|');
+}
+
+START_TEST(test_read_lines)
+{
+	const char *dir = scratch("lines");
+	char p[4400];
+	strbuf log = {0};
+	cc_error err;
+	/* blank lines (spaces and tabs too) skipped but counted; \r\n and a
+	 * last line without a newline; a NUL inside a line is kept */
+	snprintf(p, sizeof p, "%s/a.jsonl", dir);
+	static const char text[] = "a\n\n \t\nb b\r\nc\0d\n\r\ne";
+	static const char want[] = "1:a|4:b b|5:c\0d|7:e|";
+	write_file(p, text, sizeof text - 1);
+	ck_assert_int_eq(read_lines(p, log_line, &log, &err), 0);
+	ck_assert_uint_eq(log.len, sizeof want - 1);
+	ck_assert_int_eq(memcmp(log.data, want, sizeof want - 1), 0);
+	/* an empty file: no line */
+	strbuf_reset(&log);
+	snprintf(p, sizeof p, "%s/empty.jsonl", dir);
+	write_file(p, "", 0);
+	ck_assert_int_eq(read_lines(p, log_line, &log, &err), 0);
+	ck_assert_uint_eq(log.len, 0);
+	/* a missing file: the reason, not the name (the caller has it) */
+	snprintf(p, sizeof p, "%s/missing.jsonl", dir);
+	ck_assert_int_eq(read_lines(p, log_line, &log, &err), -1);
+	ck_assert_str_eq(err.msg, "cannot open: No such file or directory");
+	ck_assert_uint_eq(log.len, 0);
+	/* a folder opens but cannot be read */
+	ck_assert_int_eq(read_lines(dir, log_line, &log, &err), -1);
+	ck_assert_str_eq(err.msg, "read error: Is a directory");
+	strbuf_free(&log);
+}
+END_TEST
+
 /* ---- walking ---------------------------------------------------------------- */
 
 typedef struct walk_log {
@@ -582,6 +624,7 @@ static Suite *make_suite(void)
 	tcase_add_loop_test(tc, test_jsonl_bad, 0, sizeof jsonl_bad / sizeof *jsonl_bad);
 	tcase_add_test(tc, test_jsonl_misc);
 	tcase_add_test(tc, test_jsonl_hostile);
+	tcase_add_test(tc, test_read_lines);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("walk");

@@ -66,6 +66,7 @@ static clocks since(clocks t0)
 typedef struct bench {
 	VEC(analysis *) docs; /* read, then analysed */
 	size_t bytes, failed_read;
+	const char *path; /* the JSONL file being read */
 } bench;
 
 /* bytes: what it took in the input (a file, a JSONL line), as run.sh counts */
@@ -80,6 +81,21 @@ static analysis *fresh(void)
 	analysis *a = xmalloc(sizeof *a);
 	memset(a, 0, sizeof *a);
 	return a;
+}
+
+/* A JSONL record of b->path: its line is what it takes of the input. */
+static void record(void *ctx, long lineno, const char *line, size_t len)
+{
+	bench *b = ctx;
+	analysis *a = fresh();
+	if (read_jsonl_record(b->path, lineno, line, len, &a->doc, &a->err) != 0) {
+		fprintf(stderr, "stages: %s:%ld: %s\n", b->path, lineno, a->err.msg);
+		b->failed_read++;
+		analysis_free(a);
+		free(a);
+		return;
+	}
+	keep(b, a, len + 1);
 }
 
 static int visit(void *ctx, const char *path, doc_format fmt)
@@ -97,33 +113,12 @@ static int visit(void *ctx, const char *path, doc_format fmt)
 		keep(b, a, a->doc.raw_len);
 		return 0;
 	}
-	FILE *fp = fopen(path, "rb");
-	if (!fp) {
-		fprintf(stderr, "stages: %s: %s\n", path, strerror(errno));
+	cc_error err;
+	b->path = path;
+	if (read_lines(path, record, b, &err) != 0) {
+		fprintf(stderr, "stages: %s: %s\n", path, err.msg);
 		b->failed_read++;
-		return 0;
 	}
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	long lineno = 0;
-	while ((n = getline(&line, &cap, fp)) >= 0) {
-		lineno++;
-		size_t len = (size_t)n;
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
-		if (strspn(line, " \t") >= len) continue;
-		analysis *a = fresh();
-		if (read_jsonl_record(path, lineno, line, len, &a->doc, &a->err) != 0) {
-			fprintf(stderr, "stages: %s:%ld: %s\n", path, lineno, a->err.msg);
-			b->failed_read++;
-			analysis_free(a);
-			free(a);
-			continue;
-		}
-		keep(b, a, (size_t)n);
-	}
-	free(line);
-	fclose(fp);
 	return 0;
 }
 
