@@ -399,6 +399,7 @@ typedef struct batcher {
 	unsigned long gen; /* parse round */
 	unsigned working;  /* helpers still on the round */
 	unsigned nhelpers;
+	pthread_t *threads;
 	int quit;
 } batcher;
 
@@ -477,6 +478,43 @@ static void flush_banks(batcher *b, importer *im)
 	if (b->pending && !im->other_rules && !im->fatal) store_batch(im, last->slots, last->n);
 	last->n = 0;
 	b->pending = 0;
+}
+
+/* Two empty banks and the helper threads, waiting for a round. */
+static void batcher_start(batcher *b, const importer *im, unsigned nhelpers)
+{
+	memset(b, 0, sizeof *b);
+	b->im = im;
+	b->nslots = (size_t)nhelpers * LINES_PER_THREAD;
+	for (int k = 0; k < 2; k++) b->banks[k].slots = xcalloc(b->nslots, sizeof *b->banks[k].slots);
+	pthread_mutex_init(&b->mu, NULL);
+	pthread_cond_init(&b->go, NULL);
+	pthread_cond_init(&b->done, NULL);
+	b->nhelpers = nhelpers;
+	b->threads = xcalloc(nhelpers, sizeof *b->threads);
+	for (unsigned i = 0; i < nhelpers; i++)
+		if (pthread_create(&b->threads[i], NULL, helper_main, b) != 0) die("cannot start a thread");
+}
+
+/* Stop and join the helpers (after flush_banks) and free the banks. */
+static void batcher_stop(batcher *b)
+{
+	pthread_mutex_lock(&b->mu);
+	b->quit = 1;
+	pthread_cond_broadcast(&b->go);
+	pthread_mutex_unlock(&b->mu);
+	for (unsigned i = 0; i < b->nhelpers; i++) pthread_join(b->threads[i], NULL);
+	free(b->threads);
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = 0; i < b->nslots; i++) {
+			strbuf_free(&b->banks[k].slots[i].line);
+			analysis_free(&b->banks[k].slots[i].a);
+		}
+		free(b->banks[k].slots);
+	}
+	pthread_cond_destroy(&b->done);
+	pthread_cond_destroy(&b->go);
+	pthread_mutex_destroy(&b->mu);
 }
 
 static void import_file(batcher *b, importer *im, const char *name)
@@ -597,36 +635,11 @@ int cmd_import(int argc, char **argv)
 		jobs = ncpu < 1 ? 1 : ncpu > 256 ? 256 : ncpu;
 	}
 	batcher b;
-	memset(&b, 0, sizeof b);
-	b.im = &im;
-	b.nslots = (size_t)jobs * LINES_PER_THREAD;
-	for (int k = 0; k < 2; k++) b.banks[k].slots = xcalloc(b.nslots, sizeof *b.banks[k].slots);
-	pthread_mutex_init(&b.mu, NULL);
-	pthread_cond_init(&b.go, NULL);
-	pthread_cond_init(&b.done, NULL);
-	b.nhelpers = (unsigned)jobs;
-	pthread_t *th = xcalloc(b.nhelpers, sizeof *th);
-	for (unsigned i = 0; i < b.nhelpers; i++)
-		if (pthread_create(&th[i], NULL, helper_main, &b) != 0) die("cannot start a thread");
+	batcher_start(&b, &im, (unsigned)jobs);
 	/* the files are one stream of lines: a bank may hold lines of two */
 	for (int i = optind; i < argc && !im.other_rules && !im.fatal; i++) import_file(&b, &im, argv[i]);
 	flush_banks(&b, &im);
-	pthread_mutex_lock(&b.mu);
-	b.quit = 1;
-	pthread_cond_broadcast(&b.go);
-	pthread_mutex_unlock(&b.mu);
-	for (unsigned i = 0; i < b.nhelpers; i++) pthread_join(th[i], NULL);
-	free(th);
-	for (int k = 0; k < 2; k++) {
-		for (size_t i = 0; i < b.nslots; i++) {
-			strbuf_free(&b.banks[k].slots[i].line);
-			analysis_free(&b.banks[k].slots[i].a);
-		}
-		free(b.banks[k].slots);
-	}
-	pthread_cond_destroy(&b.done);
-	pthread_cond_destroy(&b.go);
-	pthread_mutex_destroy(&b.mu);
+	batcher_stop(&b);
 	if (im.run > 0) store_run_end(im.st, im.run, &im.t);
 	free(args);
 	if (store_flush(im.st, &err) != 0) {
