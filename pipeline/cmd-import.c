@@ -31,6 +31,7 @@
 
 #include "cli.h"
 #include "explain.h"
+#include "run.h"
 #include "store.h"
 
 static void import_help(void)
@@ -306,9 +307,6 @@ static void tally(importer *im, const islot *sl)
 	}
 }
 
-/* The results the store takes in one call, at most (as run's writer). */
-#define STORE_BURST 16
-
 /* Store the results of slots [from, to) in one store call, then count
  * them; 0, or -1 after a database error (reported, im->fatal set). */
 static int store_slots(importer *im, islot *slots, size_t from, size_t to)
@@ -323,7 +321,7 @@ static int store_slots(importer *im, islot *slots, size_t from, size_t to)
 			return -1;
 		}
 	}
-	const analysis *docs[STORE_BURST];
+	const analysis *docs[RUN_WRITE_BURST];
 	size_t n = 0;
 	for (size_t i = from; i < to; i++) docs[n++] = &slots[i].a;
 	cc_error err;
@@ -336,7 +334,7 @@ static int store_slots(importer *im, islot *slots, size_t from, size_t to)
 	return 0;
 }
 
-/* The parsed batch, in input order: results stored (STORE_BURST at a
+/* The parsed batch, in input order: results stored (RUN_WRITE_BURST at a
  * time), other lines reported; a result made with other rules stops the
  * import there. */
 static void store_batch(importer *im, islot *slots, size_t n)
@@ -345,7 +343,7 @@ static void store_batch(importer *im, islot *slots, size_t n)
 	for (size_t i = 0; i < n && !im->fatal; i++) {
 		islot *sl = &slots[i];
 		if (sl->kind == LINE_RESULT) {
-			if (i + 1 - run_from == STORE_BURST) {
+			if (i + 1 - run_from == RUN_WRITE_BURST) {
 				store_slots(im, slots, run_from, i + 1);
 				run_from = i + 1;
 			}

@@ -465,16 +465,9 @@ static void write_result(runner *r, result *res)
 	if (rc != 0) set_fatal(r, &e);
 }
 
-/* The writer commits its batch at least this often, so readers see
- * progress, another writer (a reviewer's verdict) waits at most about
- * this long for the lock, and a crash loses at most this much work. */
-#define COMMIT_SECONDS 1.0
-/* ... and not more often by count of documents (store_set_batch): every
- * commit writes again the pages changed since the last one, and the
- * indexes filled in random order (documents.text_hash, the flagged
- * sentences) change pages all over. The store's default, 2000 documents,
- * is a third of a second of `run -j2`. */
-#define RUN_BATCH_DOCS 1000000
+/* When the writer commits: RUN_COMMIT_SECONDS and RUN_BATCH_DOCS (run.h).
+ * The store's own default, 2000 documents, is a third of a second of
+ * `run -j2`. */
 
 /* One result, its document written if it had one to write. */
 static void handle_result(runner *r, result *res)
@@ -504,11 +497,9 @@ static void handle_result(runner *r, result *res)
 	queue_push(&r->free_results, res);
 }
 
-/* The results the writer takes at once, at most: their documents go to
- * the store together (store_write_many: one statement for all their
- * sentences, one for their tags). It takes only what is waiting, and
- * the queue hands results over in bursts (queue_init's `high`). */
-#define WRITE_BURST 16
+/* The writer takes at most RUN_WRITE_BURST results at once (run.h), only
+ * what is waiting; the queue hands results over in bursts (queue_init's
+ * `high`). */
 
 /* Write the documents of res[0..n) with one store call, then handle each
  * result in order: count it, touch what is current, record the files
@@ -516,7 +507,7 @@ static void handle_result(runner *r, result *res)
  * forgets the file's record). */
 static void handle_results(runner *r, result **res, size_t n)
 {
-	const analysis *docs[WRITE_BURST];
+	const analysis *docs[RUN_WRITE_BURST];
 	size_t nd = 0;
 	cc_error e;
 	for (size_t i = 0; i < n; i++)
@@ -528,15 +519,15 @@ static void handle_results(runner *r, result **res, size_t n)
 static void *writer_main(void *arg)
 {
 	runner *r = arg;
-	result *burst[WRITE_BURST];
+	result *burst[RUN_WRITE_BURST];
 	double last = now_seconds(), last_commit = last;
 	while ((burst[0] = queue_pop(&r->results)) != NULL) {
 		size_t n = 1;
-		while (n < WRITE_BURST && (burst[n] = queue_try_pop(&r->results)) != NULL) n++;
+		while (n < RUN_WRITE_BURST && (burst[n] = queue_try_pop(&r->results)) != NULL) n++;
 		handle_results(r, burst, n);
 		cc_error e;
 		double now = now_seconds();
-		if (now - last_commit >= COMMIT_SECONDS) {
+		if (now - last_commit >= RUN_COMMIT_SECONDS) {
 			if (!r->fatal && store_flush(r->st, &e) != 0) set_fatal(r, &e);
 			/* a moment without the write lock, for another writer
 			 * waiting on it (a reviewer's verdict): 0.5% of the time */

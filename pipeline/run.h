@@ -37,6 +37,20 @@ typedef struct run_options {
  * machine and with any -j. n == 0 is taken as 1. */
 unsigned run_shard_of(const char *key, unsigned n);
 
+/* How run's writer stores (tests/bench/stages and `import` store the same
+ * way). It commits its batch at least every RUN_COMMIT_SECONDS, so readers
+ * see progress, another writer (a reviewer's verdict) waits at most about
+ * that long for the lock, and a crash loses at most that much work; and
+ * not more often by count of documents (store_set_batch RUN_BATCH_DOCS):
+ * every commit writes again the pages changed since the last one, and the
+ * indexes filled in random order (documents.text_hash, the flagged
+ * sentences) change pages all over. It hands the store up to
+ * RUN_WRITE_BURST documents at once (store_write_many: one statement for
+ * all their sentences, one for their tags). */
+#define RUN_COMMIT_SECONDS 1.0
+#define RUN_BATCH_DOCS 1000000
+#define RUN_WRITE_BURST 16
+
 /* Process paths into the database. Fills totals; returns EXIT_OK,
  * EXIT_PARTIAL (some documents failed) or EXIT_USAGE/3 on fatal errors. */
 int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths,

@@ -37,13 +37,11 @@
 
 #include "analyze.h"
 #include "read.h"
+#include "run.h"
 #include "ruleset.h"
 #include "store.h"
 #include "util.h"
 
-#define BURST 16            /* run.c: WRITE_BURST */
-#define COMMIT_SECONDS 1.0  /* run.c: COMMIT_SECONDS */
-#define BATCH_DOCS 1000000  /* run.c: RUN_BATCH_DOCS */
 
 typedef struct clocks {
 	double wall, cpu;
@@ -208,7 +206,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "stages: %s\n", e.msg);
 		return 3;
 	}
-	store_set_batch(st, BATCH_DOCS);
+	store_set_batch(st, RUN_BATCH_DOCS);
 	if (store_checkpoint_in_background(st, 0, &e) != 0) fprintf(stderr, "stages: warning: %s\n", e.msg);
 	int64_t run = store_run_begin(st, PACKAGE_VERSION, rs, "stages");
 	if (run < 0) { /* the store said why */
@@ -217,13 +215,13 @@ int main(int argc, char **argv)
 	}
 	run_totals tot = {0};
 	double last_commit = now().wall;
-	for (size_t k = 0; k < b.docs.n; k += BURST) {
-		size_t n = b.docs.n - k < BURST ? b.docs.n - k : BURST;
+	for (size_t k = 0; k < b.docs.n; k += RUN_WRITE_BURST) {
+		size_t n = b.docs.n - k < RUN_WRITE_BURST ? b.docs.n - k : RUN_WRITE_BURST;
 		if (store_write_many(st, run, (const analysis *const *)b.docs.v + k, n, rs, &e) != 0) {
 			fprintf(stderr, "stages: %s\n", e.msg);
 			return 3;
 		}
-		if (now().wall - last_commit >= COMMIT_SECONDS) {
+		if (now().wall - last_commit >= RUN_COMMIT_SECONDS) {
 			if (store_flush(st, &e) != 0) {
 				fprintf(stderr, "stages: %s\n", e.msg);
 				return 3;
