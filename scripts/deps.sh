@@ -3,7 +3,7 @@
 # if any is missing. Runs apt-get as root (or through sudo).
 set -e
 PKGS="build-essential autoconf automake pkg-config libpcre2-dev libstemmer-dev libsqlite3-dev
-libjansson-dev libxml2-dev libutf8proc-dev check sqlite3"
+libjansson-dev libxml2-dev libutf8proc-dev check sqlite3 time"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

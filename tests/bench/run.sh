@@ -1,5 +1,6 @@
 #!/bin/sh
-# run.sh — the single-machine throughput benchmark (not part of `make check`).
+# run.sh — the single-machine throughput benchmark (not part of `make check`;
+# tests/cli/bench-run.sh runs it there on a 1 MB stand-in for the corpora).
 #
 # Builds a corpus of at least --size MB (default 200) from the research
 # corpora in ../shared/corpora next to the source tree: the Reuters-21578
