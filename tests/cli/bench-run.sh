@@ -12,11 +12,6 @@ if [ ! -x /usr/bin/time ]; then
 	exit 99 # a hard error, not a skip: the benchmark needs it
 fi
 
-# expect_re WHAT ERE FILE: the file has a line matching the extended regex
-expect_re() {
-	grep -qE -- "$2" "$3" || { fail "$1: /$2/ not found in $3:"; sed 's/^/    /' "$3" >&2; }
-}
-
 BENCH="$top_srcdir/tests/bench/run.sh"
 C="$T/corpora"
 mkdir -p "$C/reuters21578" "$C/bbc_fulltext/business" "$C/bbc_fulltext/politics"

@@ -6,11 +6,6 @@
 . "$top_srcdir/tests/cli/lib.sh"
 need_sqlite3
 
-# expect_re WHAT ERE FILE: the file has a line matching the extended regex
-expect_re() {
-	grep -qE -- "$2" "$3" || { fail "$1: /$2/ not found in $3:"; sed 's/^/    /' "$3" >&2; }
-}
-
 STAGES="$top_builddir/tests/bench/stages"
 [ -x "$STAGES" ] || { fail "$STAGES is not built"; finish; }
 

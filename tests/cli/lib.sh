@@ -48,6 +48,11 @@ expect_no_grep() {
 	fi
 }
 
+# expect_re WHAT ERE FILE: the file has a line matching the extended regex
+expect_re() {
+	grep -qE -- "$2" "$3" || { fail "$1: /$2/ not found in $3:"; sed 's/^/    /' "$3" >&2; }
+}
+
 # q DB SQL: one query, list mode, '|' separated
 q() {
 	sqlite3 -batch -noheader "$1" "$2"
