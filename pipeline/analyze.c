@@ -69,6 +69,21 @@ void analysis_free(analysis *a)
 	VEC_FREE(&a->tags);
 }
 
+size_t analysis_size(const analysis *a)
+{
+	return sizeof *a + a->doc.raw_len + a->nt.text.cap + a->nt.blocks.cap * sizeof *a->nt.blocks.v +
+	       a->sents.cap * sizeof *a->sents.v + a->tags.cap * sizeof *a->tags.v;
+}
+
+void analysis_trim(analysis *a, size_t keep)
+{
+	if (analysis_size(a) <= keep) return;
+	analysis_reset(a);
+	ntext_free(&a->nt);
+	VEC_FREE(&a->sents);
+	VEC_FREE(&a->tags);
+}
+
 static void add_warning(analysis *a, const char *msg)
 {
 	if (a->warning) return; /* the first one says enough */

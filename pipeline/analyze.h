@@ -43,6 +43,16 @@ typedef struct analysis {
 void analysis_reset(analysis *a);
 void analysis_free(analysis *a);
 
+/* The bytes a holds: its document's input and the buffers it keeps for the
+ * next document (their capacity, not their use). */
+size_t analysis_size(const analysis *a);
+
+/* Reset a and free its buffers if it holds more than keep bytes
+ * (analysis_size): a pool of analyses reused for document after document
+ * then keeps at most that much each between documents, not the size of the
+ * largest one it ever held. */
+void analysis_trim(analysis *a, size_t keep);
+
 typedef struct analyzer analyzer;
 
 analyzer *analyzer_new(const ruleset *rs);

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "queue.h"
 
 /* ---- SIGINT and SIGTERM ------------------------------------------------- */
 
@@ -55,106 +56,6 @@ static void on_signal(int sig)
 static int stopping(void)
 {
 	return atomic_load_explicit(&stop_signal, memory_order_relaxed) != 0;
-}
-
-/* ---- a bounded blocking queue of pointers ------------------------------ */
-
-/* A producer that finds the queue full sleeps until it has drained to `low`
- * items, and a consumer that finds the queue empty (and open) sleeps until
- * there are `high`, then takes items without sleeping until it is empty
- * again: threads hand items over in bursts instead of waking each other
- * for every document. (Sleeping whenever fewer than `high` items wait
- * would keep the queue at `high` - 1 and wake the consumer once per
- * item.) */
-typedef struct queue {
-	_Alignas(64) pthread_mutex_t mu; /* a cache line of its own: three queues sit side by side */
-	pthread_cond_t not_empty, not_full;
-	void **items;
-	size_t cap, head, len;
-	size_t low, high;
-	unsigned push_waiters, pop_waiters;
-	int closed;
-} queue;
-
-static void queue_init(queue *q, size_t cap, size_t high)
-{
-	pthread_mutex_init(&q->mu, NULL);
-	pthread_cond_init(&q->not_empty, NULL);
-	pthread_cond_init(&q->not_full, NULL);
-	q->items = xcalloc(cap, sizeof *q->items);
-	q->cap = cap;
-	q->head = q->len = 0;
-	q->low = cap / 2;
-	q->high = high ? high : 1;
-	q->push_waiters = q->pop_waiters = 0;
-	q->closed = 0;
-}
-
-static void queue_destroy(queue *q)
-{
-	pthread_mutex_destroy(&q->mu);
-	pthread_cond_destroy(&q->not_empty);
-	pthread_cond_destroy(&q->not_full);
-	free(q->items);
-}
-
-static void queue_push(queue *q, void *item)
-{
-	pthread_mutex_lock(&q->mu);
-	if (q->len == q->cap) {
-		q->push_waiters++;
-		do pthread_cond_wait(&q->not_full, &q->mu);
-		while (q->len > q->low);
-		q->push_waiters--;
-	}
-	q->items[(q->head + q->len) % q->cap] = item;
-	q->len++;
-	if (q->pop_waiters && q->len >= q->high) pthread_cond_broadcast(&q->not_empty);
-	pthread_mutex_unlock(&q->mu);
-}
-
-/* The item at the head, or NULL if the queue is empty (q->mu held); wakes
- * the pushers once the queue is down to its low mark. */
-static void *queue_take(queue *q)
-{
-	if (!q->len) return NULL;
-	void *item = q->items[q->head];
-	q->head = (q->head + 1) % q->cap;
-	q->len--;
-	if (q->push_waiters && q->len <= q->low) pthread_cond_broadcast(&q->not_full);
-	return item;
-}
-
-/* NULL once the queue is closed and drained. */
-static void *queue_pop(queue *q)
-{
-	pthread_mutex_lock(&q->mu);
-	if (q->len == 0 && !q->closed) {
-		q->pop_waiters++;
-		do pthread_cond_wait(&q->not_empty, &q->mu);
-		while (q->len < q->high && !q->closed);
-		q->pop_waiters--;
-	}
-	void *item = queue_take(q);
-	pthread_mutex_unlock(&q->mu);
-	return item;
-}
-
-/* An item if one is waiting, else NULL at once (never sleeps). */
-static void *queue_try_pop(queue *q)
-{
-	pthread_mutex_lock(&q->mu);
-	void *item = queue_take(q);
-	pthread_mutex_unlock(&q->mu);
-	return item;
-}
-
-static void queue_close(queue *q)
-{
-	pthread_mutex_lock(&q->mu);
-	q->closed = 1;
-	pthread_cond_broadcast(&q->not_empty);
-	pthread_mutex_unlock(&q->mu);
 }
 
 /* ---- jobs and results --------------------------------------------------- */
@@ -242,6 +143,12 @@ unsigned run_shard_of(const char *key, unsigned n)
 static int in_shard(const runner *r, const char *key)
 {
 	return r->opt->shard_n <= 1 || run_shard_of(key, r->opt->shard_n) == r->opt->shard_k;
+}
+
+/* What a job holds, for the jobs queue's weight. */
+static size_t job_weight(const job *j)
+{
+	return sizeof *j + strlen(j->path) + 1 + j->line.cap;
 }
 
 static void job_free(job *j)
@@ -342,7 +249,7 @@ static void *worker_main(void *arg)
 		result *res = queue_pop(&r->free_results);
 		process_job(r, az, ro, j, res);
 		job_free(j);
-		queue_push(&r->results, res);
+		queue_push(&r->results, res, analysis_size(&res->a));
 	}
 	store_close(ro);
 	analyzer_free(az);
@@ -493,8 +400,10 @@ static void handle_result(runner *r, result *res)
 		break;
 	}
 	r->in_bytes += res->in_bytes;
-	/* the worker that takes it next resets it (off this thread) */
-	queue_push(&r->free_results, res);
+	/* the worker that takes it next resets it (off this thread), unless it
+	 * holds a large document, which is freed now */
+	analysis_trim(&res->a, RUN_RESULT_KEEP);
+	queue_push(&r->free_results, res, 0);
 }
 
 /* The writer takes at most RUN_WRITE_BURST results at once (run.h), only
@@ -591,7 +500,7 @@ static void push_bad(runner *r, const char *path, const char *msg)
 	if (!in_shard(r, path)) return; /* the error is another shard's document */
 	job *j = job_new(JOB_BAD, path, FMT_AUTO);
 	strbuf_puts(&j->line, msg);
-	queue_push(&r->jobs, j);
+	queue_push(&r->jobs, j, job_weight(j));
 }
 
 /* A file modified this close to the moment it was stat'ed may change again
@@ -634,7 +543,7 @@ static void queue_line(runner *r, const char *path, job *cur, long lineno, int t
 		cur->in_bytes += *carry;
 		*carry = 0;
 		if (in_shard(r, cur->path)) {
-			queue_push(&r->jobs, cur);
+			queue_push(&r->jobs, cur, job_weight(cur));
 			(*queued)++;
 		} else {
 			job_free(cur);
@@ -645,7 +554,7 @@ static void queue_line(runner *r, const char *path, job *cur, long lineno, int t
 	} else {
 		cur->in_bytes += *carry;
 		*carry = 0;
-		queue_push(&r->jobs, cur);
+		queue_push(&r->jobs, cur, job_weight(cur));
 		(*queued)++;
 	}
 }
@@ -716,7 +625,7 @@ static void queue_jsonl(runner *r, const char *path, file_track *ft)
 		job *end = job_new(JOB_END, path, FMT_JSONL);
 		end->ft = ft;
 		end->in_bytes = carry;
-		queue_push(&r->jobs, end);
+		queue_push(&r->jobs, end, job_weight(end));
 	}
 }
 
@@ -742,7 +651,7 @@ static int visit(void *ctx, const char *path, doc_format fmt)
 			job *j = job_new(JOB_UNCHANGED, path, fmt);
 			j->ndocs = ndocs;
 			j->in_bytes = (uint64_t)fs.size;
-			queue_push(&r->jobs, j);
+			queue_push(&r->jobs, j, job_weight(j));
 			return 0;
 		}
 		ft = xcalloc(1, sizeof *ft);
@@ -761,7 +670,7 @@ static int visit(void *ctx, const char *path, doc_format fmt)
 		ft->ended = 1;
 		j->ft = ft;
 	}
-	queue_push(&r->jobs, j);
+	queue_push(&r->jobs, j, job_weight(j));
 	return 0;
 }
 
@@ -828,22 +737,21 @@ int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths, const
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		nworkers = n > 0 ? (unsigned)n : 1;
 	}
-	/* Results in flight: when the free list is empty, at least nres -
-	 * nworkers of them wait for the writer, so it can take them in
-	 * bursts of `burst` without starving the workers; the writer stores
-	 * a burst's documents together (handle_results). Each result keeps
-	 * the buffers of the largest document it held: more of them (bursts
-	 * of 7 at -j1 with 4 per worker + 12) saved only 0.7% of the writer's
-	 * instructions and would raise the peak memory. */
-	size_t nres = 4 * (size_t)nworkers + 4;
-	size_t burst = (nres - nworkers) / 2;
-	queue_init(&r.jobs, 8 * (size_t)nworkers + 8, 1);
-	queue_init(&r.results, nres, burst);
-	queue_init(&r.free_results, nres, 1);
+	/* Results in flight (RUN_RESULTS_PER_WORKER, run.h): enough that the
+	 * workers go on analysing while the writer commits, and that the
+	 * writer, woken once `burst` results wait, is woken rarely. When the
+	 * free list is empty at least nres - nworkers of them wait for the
+	 * writer, more than `burst`; when their weight (the memory they hold)
+	 * stops a worker, the queue wakes the writer (queue_push). */
+	size_t nres = RUN_RESULTS_PER_WORKER * (size_t)nworkers;
+	size_t burst = RUN_WAKE_BURST < (nres - nworkers) / 2 ? RUN_WAKE_BURST : (nres - nworkers) / 2;
+	queue_init(&r.jobs, RUN_JOBS_PER_WORKER * (size_t)nworkers, 1, RUN_JOBS_BYTES);
+	queue_init(&r.results, nres, burst, RUN_RESULTS_BYTES);
+	queue_init(&r.free_results, nres, 1, 0);
 	result *pool = xcalloc(nres, sizeof *pool);
 	for (size_t i = 0; i < nres; i++) {
 		cc_error_clear(&pool[i].a.err);
-		queue_push(&r.free_results, &pool[i]);
+		queue_push(&r.free_results, &pool[i], 0);
 	}
 
 	pthread_t writer, *workers = xcalloc(nworkers, sizeof *workers);

@@ -51,6 +51,24 @@ unsigned run_shard_of(const char *key, unsigned n);
 #define RUN_BATCH_DOCS 1000000
 #define RUN_WRITE_BURST 16
 
+/* The queues between run's threads. The reader queues up to
+ * RUN_JOBS_PER_WORKER jobs per worker, holding at most about
+ * RUN_JOBS_BYTES of input; the workers hand the writer up to
+ * RUN_RESULTS_PER_WORKER results each, holding at most about
+ * RUN_RESULTS_BYTES, so a worker goes on while the writer commits (a tenth
+ * of a second and more, hundreds of documents); the writer sleeps until
+ * RUN_WAKE_BURST results wait (or a worker has to wait for it), not
+ * woken for every few documents. A result back in the pool keeps its
+ * buffers for the next document only if they hold at most
+ * RUN_RESULT_KEEP bytes: the pool's memory does not grow with the largest
+ * documents. Memory in flight is bounded by these, whatever the corpus. */
+#define RUN_JOBS_PER_WORKER 128
+#define RUN_JOBS_BYTES (16u << 20)
+#define RUN_RESULTS_PER_WORKER 512
+#define RUN_RESULTS_BYTES (32u << 20)
+#define RUN_WAKE_BURST 32
+#define RUN_RESULT_KEEP (64u << 10)
+
 /* Process paths into the database. Fills totals; returns EXIT_OK,
  * EXIT_PARTIAL (some documents failed) or EXIT_USAGE/3 on fatal errors. */
 int run_corpus(const ruleset *rs, const char *const *paths, size_t npaths,
