@@ -63,9 +63,9 @@ unsigned run_shard_of(const char *key, unsigned n);
  * RUN_RESULT_KEEP bytes: the pool's memory does not grow with the largest
  * documents. Memory in flight is bounded by these, whatever the corpus. */
 #define RUN_JOBS_PER_WORKER 128
-#define RUN_JOBS_BYTES (16u << 20)
+#define RUN_JOBS_BYTES (8u << 20)
 #define RUN_RESULTS_PER_WORKER 512
-#define RUN_RESULTS_BYTES (32u << 20)
+#define RUN_RESULTS_BYTES (16u << 20)
 #define RUN_WAKE_BURST 32
 #define RUN_RESULT_KEEP (64u << 10)
 
