@@ -7,9 +7,11 @@
  * their read-only store whether the document is already current (same
  * bytes, same rule set) and otherwise analyse it; results go through a
  * second bounded queue to the writer thread, which owns the read-write
- * store. Result buffers circulate through a free list, so the number of
- * documents in memory at once is fixed: memory stays bounded whatever the
- * corpus size.
+ * store. Result buffers circulate through a free list; the queues bound
+ * both the number of jobs and results in flight and the bytes they hold
+ * (queue.h, RUN_JOBS_BYTES and RUN_RESULTS_BYTES in run.h), and a result
+ * back in the pool keeps at most RUN_RESULT_KEEP bytes of buffers: memory
+ * stays bounded whatever the corpus size.
  *
  * Unchanged files are skipped unread: the reader stats every file and
  * asks its own read-only store whether the file's stamp (size, times,
