@@ -97,6 +97,21 @@ static void *pop_main(void *arg)
 	return NULL;
 }
 
+/* Start a producer that will have to wait, and wait until it sleeps in
+ * the queue. */
+static void start_blocked_pusher(pusher *p, pthread_t *th)
+{
+	ck_assert_int_eq(pthread_create(th, NULL, push_main, p), 0);
+	ck_assert(wait_for_waiters(p->q, 1, 0));
+}
+
+/* Start a consumer on an empty queue, and wait until it sleeps in it. */
+static void start_waiting_popper(popper *c, pthread_t *th)
+{
+	ck_assert_int_eq(pthread_create(th, NULL, pop_main, c), 0);
+	ck_assert(wait_for_waiters(c->q, 0, 1));
+}
+
 /* A producer waits while the queue holds cap items, and goes on only
  * once it has drained to half. */
 START_TEST(test_full_by_count)
@@ -105,8 +120,7 @@ START_TEST(test_full_by_count)
 	queue_init(&q, 4, 0, 0);
 	pusher p = {&q, 1, 6, 1, 0};
 	pthread_t th;
-	ck_assert_int_eq(pthread_create(&th, NULL, push_main, &p), 0);
-	ck_assert(wait_for_waiters(&q, 1, 0));
+	start_blocked_pusher(&p, &th);
 	ck_assert_uint_eq(queue_len(&q), 4);
 	ck_assert_int_eq(NUM(queue_pop(&q)), 1);
 	/* three left, more than half of 4: the producer sleeps on */
@@ -127,8 +141,7 @@ START_TEST(test_full_by_weight)
 	queue_init(&q, 64, 0, 100);
 	pusher p = {&q, 1, 3, 40, 0};
 	pthread_t th;
-	ck_assert_int_eq(pthread_create(&th, NULL, push_main, &p), 0);
-	ck_assert(wait_for_waiters(&q, 1, 0)); /* 40 + 40 queued, 40 more would be 120 */
+	start_blocked_pusher(&p, &th); /* 40 + 40 queued, 40 more would be 120 */
 	ck_assert_uint_eq(queue_len(&q), 2);
 	ck_assert_uint_eq(q.weight, 80);
 	ck_assert_int_eq(NUM(queue_pop(&q)), 1); /* 40 <= 50 */
@@ -151,8 +164,7 @@ START_TEST(test_heavy_item_alone)
 	ck_assert_uint_eq(q.weight, 1000);
 	pusher p = {&q, 2, 2, 1, 0};
 	pthread_t th;
-	ck_assert_int_eq(pthread_create(&th, NULL, push_main, &p), 0);
-	ck_assert(wait_for_waiters(&q, 1, 0)); /* the light one waits behind it */
+	start_blocked_pusher(&p, &th); /* the light one waits behind it */
 	ck_assert_int_eq(NUM(queue_pop(&q)), 1);
 	ck_assert_int_eq(pthread_join(th, NULL), 0);
 	ck_assert_int_eq(NUM(queue_pop(&q)), 2);
@@ -167,8 +179,7 @@ START_TEST(test_burst)
 	queue_init(&q, 16, 3, 0);
 	popper c = {&q, NULL, 0};
 	pthread_t th;
-	ck_assert_int_eq(pthread_create(&th, NULL, pop_main, &c), 0);
-	ck_assert(wait_for_waiters(&q, 0, 1));
+	start_waiting_popper(&c, &th);
 	queue_push(&q, ITEM(1), 1);
 	queue_push(&q, ITEM(2), 1);
 	/* two of three: still asleep, both items still queued */
@@ -192,8 +203,7 @@ START_TEST(test_close_wakes)
 	queue_init(&q, 16, 8, 0);
 	popper c = {&q, NULL, 0};
 	pthread_t th;
-	ck_assert_int_eq(pthread_create(&th, NULL, pop_main, &c), 0);
-	ck_assert(wait_for_waiters(&q, 0, 1));
+	start_waiting_popper(&c, &th);
 	queue_push(&q, ITEM(7), 1);
 	queue_close(&q);
 	ck_assert_int_eq(pthread_join(th, NULL), 0);
@@ -213,8 +223,7 @@ START_TEST(test_waiting_producer_wakes_consumer)
 	queue_init(&q, 64, 8, 100);
 	popper c = {&q, NULL, 0};
 	pthread_t cth, pth;
-	ck_assert_int_eq(pthread_create(&cth, NULL, pop_main, &c), 0);
-	ck_assert(wait_for_waiters(&q, 0, 1));
+	start_waiting_popper(&c, &cth);
 	pusher p = {&q, 1, 4, 45, 0};
 	ck_assert_int_eq(pthread_create(&pth, NULL, push_main, &p), 0);
 	ck_assert_int_eq(pthread_join(cth, NULL), 0);
