@@ -495,6 +495,58 @@ START_TEST(test_fragments_expand)
 }
 END_TEST
 
+/* analysis_size counts what an analysis holds, its input and the
+ * capacity of its buffers; analysis_trim frees them only past the limit,
+ * and the analysis is as good as new afterwards (run's result pool). */
+START_TEST(test_analysis_trim)
+{
+	diags d = {0};
+	char *p = write_tmp("trim.rules", "[rule hedge.may]\ncategory = hedge\npattern = \\bmay\\b\n");
+	const char *paths[1] = {p};
+	ruleset *rs = ruleset_load(paths, 1, &d);
+	ck_assert_ptr_nonnull(rs);
+	analyzer *az = analyzer_new(rs);
+	analysis a = {0};
+	strbuf big = {0};
+	for (int i = 0; i < 2000; i++) strbuf_puts(&big, "The rate may rise next year. ");
+	ck_assert_int_eq(analyze_text(az, big.data, big.len, &a), 0);
+	ck_assert_uint_eq(a.sents.n, 2000);
+	ck_assert_uint_eq(a.tags.n, 2000);
+	size_t size = analysis_size(&a);
+	ck_assert_uint_ge(size, 2 * big.len + a.sents.n * sizeof *a.sents.v + a.tags.n * sizeof *a.tags.v);
+
+	analysis_trim(&a, size); /* at the limit: kept as it is */
+	ck_assert_uint_eq(a.tags.n, 2000);
+	ck_assert_ptr_nonnull(a.sents.v);
+	ck_assert_uint_eq(analysis_size(&a), size);
+
+	analysis_trim(&a, 64 << 10); /* past it: reset and freed */
+	ck_assert_ptr_null(a.sents.v);
+	ck_assert_ptr_null(a.tags.v);
+	ck_assert_ptr_null(a.nt.text.data);
+	ck_assert_ptr_null(a.doc.raw);
+	ck_assert_uint_eq(analysis_size(&a), sizeof a);
+
+	const char *small = "Prices may fall.";
+	ck_assert_int_eq(analyze_text(az, small, strlen(small), &a), 0);
+	ck_assert_uint_eq(a.sents.n, 1);
+	ck_assert_uint_eq(a.tags.n, 1);
+	ck_assert_uint_eq(a.tags.v[0].start, 7);
+	size = analysis_size(&a);
+	ck_assert_uint_lt(size, 64 << 10);
+	analysis_trim(&a, 64 << 10); /* small: the buffers stay for the next one */
+	ck_assert_ptr_nonnull(a.sents.v);
+	ck_assert_uint_eq(analysis_size(&a), size);
+
+	strbuf_free(&big);
+	analysis_free(&a);
+	analyzer_free(az);
+	ruleset_free(rs);
+	diags_free(&d);
+	free(p);
+}
+END_TEST
+
 START_TEST(test_example_syntax)
 {
 	diags d = {0};
@@ -885,6 +937,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_list_lint);
 	tcase_add_loop_test(tc, test_fragment_errors, 0, sizeof frag_cases / sizeof frag_cases[0]);
 	tcase_add_test(tc, test_fragments_expand);
+	tcase_add_test(tc, test_analysis_trim);
 	tcase_add_test(tc, test_example_syntax);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("load");
