@@ -7,29 +7,6 @@
 . "$top_srcdir/tests/cli/lib.sh"
 need_sqlite3
 
-# peak_kb OUT CMD...: run CMD; its peak resident set (KiB) goes to OUT.
-# /usr/bin/time if installed, else VmHWM sampled from /proc while it runs.
-peak_kb() {
-	out=$1
-	shift
-	if [ -x /usr/bin/time ]; then
-		/usr/bin/time -f %M -o "$out" "$@"
-		return $?
-	fi
-	"$@" &
-	p=$!
-	max=0
-	while kill -0 $p 2>/dev/null; do
-		v=$(sed -n 's/^VmHWM:[^0-9]*\([0-9]*\).*/\1/p' /proc/$p/status 2>/dev/null)
-		[ -n "$v" ] && [ "$v" -gt "$max" ] && max=$v
-		sleep 0.02
-	done
-	wait $p
-	r=$?
-	echo "$max" >"$out"
-	return $r
-}
-
 C="$T/corpus"
 mkdir -p "$C"
 printf 'Shares may fall further, analysts said.\n' >"$C/a-good.txt"

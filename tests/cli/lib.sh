@@ -69,6 +69,29 @@ sample_corpus() {
 	done
 }
 
+# peak_kb OUT CMD...: run CMD; its peak resident set (KiB) goes to OUT.
+# /usr/bin/time if installed, else VmHWM sampled from /proc while it runs.
+peak_kb() {
+	out=$1
+	shift
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f %M -o "$out" "$@"
+		return $?
+	fi
+	"$@" &
+	p=$!
+	max=0
+	while kill -0 $p 2>/dev/null; do
+		v=$(sed -n 's/^VmHWM:[^0-9]*\([0-9]*\).*/\1/p' /proc/$p/status 2>/dev/null)
+		[ -n "$v" ] && [ "$v" -gt "$max" ] && max=$v
+		sleep 0.02
+	done
+	wait $p
+	r=$?
+	echo "$max" >"$out"
+	return $r
+}
+
 need_sqlite3() {
 	if ! command -v sqlite3 >/dev/null 2>&1; then
 		echo "sqlite3 command not found: install the Debian package sqlite3" >&2
