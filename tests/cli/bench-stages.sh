@@ -17,10 +17,12 @@ printf '{"id": "r1", "text": "Prices could rise 4%% next year, according to Reut
 "$STAGES" -r "$top_srcdir/rules" -o "$T/stages.db" "$C" >"$T/out" 2>"$T/err"
 expect_status "stages" 0 $?
 expect_re "documents counted" '^0\.[0-9] MB, 22 documents \(0 failed to read, 0 to analyse\)' "$T/out"
-for stage in read analyse store; do
-	expect_re "stage $stage" "^$stage +[0-9]+\.[0-9]{2} +[0-9]+\.[0-9]{2} +[0-9]+\.[0-9] +[0-9]+\.[0-9]\$" "$T/out"
+for stage in read analyse store sqlite 'read back' inserts; do
+	expect_re "stage $stage" "^$stage +-?[0-9]+\.[0-9]{2} +-?[0-9]+\.[0-9]{2} +-?[0-9]+\.[0-9] +-?[0-9]+\.[0-9]\$" "$T/out"
 done
 expect_re "the ceilings" '^worker \(read \+ analyse\) [0-9.]+ MB/s, writer \(store\) [0-9.]+ MB/s' "$T/out"
+expect_re "SQLite's own floor" '^SQLite alone inserts these rows at [0-9.]+ MB/s' "$T/out"
+expect_eq "the copy's database removed" "" "$(ls "$T" | grep 'stages\.db-sqlite')"
 expect_eq "nothing on stderr" "" "$(cat "$T/err")"
 
 "$CLAIMCHECK" run -q -j1 -r "$top_srcdir/rules" -o "$T/run.db" "$C"
