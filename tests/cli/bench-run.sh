@@ -137,6 +137,8 @@ expect_re "re-run target" '^  re-run <= 5% of -j2 run +[0-9.]+% +(ok|MISSED)$' "
 expect_re "second core" '^    \(two stream processes, one core each, side by side: [0-9.]+x one' "$T/out"
 expect_re "stages" "^  0\.[0-9] MB, $((docs / copies)) documents \(0 failed to read, 0 to analyse\)" "$T/out"
 expect_re "ceilings" '^  worker \(read \+ analyse\) [0-9.]+ MB/s, writer \(store\) [0-9.]+ MB/s' "$T/out"
+expect_re "SQLite's floor" '^  SQLite alone inserts these rows at [0-9.]+ MB/s' "$T/out"
+expect_re "the two targets against it" '^  writer; SQLite alone inserts [0-9.]+ MB/s of these rows \([0-9]+% of 51\)$' "$T/out"
 for run in j1 j2 rerun j1.2 j2.2 pair stream stream2 spair; do
 	expect_re "progress of $run" "^  $run: exit 0, " "$T/err"
 done
