@@ -25,7 +25,9 @@
  * bind and no analysis to read. Reading the rows back (the same
  * expressions, aggregated) is timed on its own (read back), and the row
  * `inserts`, sqlite less read back, is what SQLite itself needs to store
- * this corpus's rows, whoever computes them.
+ * this corpus's rows, whoever computes them (if anything less: max() does
+ * a little more than the copy's reading, so the figure errs on the fast
+ * side).
  *
  * What it tells: `run -j1` overlaps its worker (read and analyse) and its
  * writer (store) on two threads, so it cannot go faster than the slower
